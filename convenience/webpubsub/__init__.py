@@ -1,0 +1,1 @@
+"""Python server SDK for Azure Web PubSub."""

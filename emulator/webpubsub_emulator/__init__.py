@@ -1,0 +1,1 @@
+"""Local Web PubSub service (emulator)."""
