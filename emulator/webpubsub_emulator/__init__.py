@@ -1,1 +1,40 @@
-"""Local Web PubSub service (emulator)."""
+"""Local Web PubSub service (emulator) for offline development and tests.
+
+It speaks the data-plane REST API (api-versions 2020-10-01 to 2024-12-01) and the client
+WebSocket protocols (raw, ``json.webpubsub.azure.v1``, ``json.reliable.webpubsub.azure.v1``),
+checks tokens like the cloud service and refuses what it refuses.
+
+Default access key (public, fixed, protects nothing)::
+
+    ZW11bGF0b3ItbG9jYWwta2V5LW5vdC1hLXNlY3JldC0wMDAwMDAwMDAwMDA=
+
+so the default connection string is
+``Endpoint=http://127.0.0.1:8080;AccessKey=<that key>;Version=1.0;``.
+
+Use ``EmulatorServer`` (background thread, ephemeral port) in tests, ``serve()`` to run
+it in the foreground (``webpubsub emulator`` / ``python -m webpubsub_emulator``), or the
+pytest fixtures ``webpubsub_emulator``, ``webpubsub_connection_string``, ``webpubsub_hub``
+and ``fresh_webpubsub_emulator``.
+
+Behaviour worth knowing:
+
+* A reliable connection that drops without a clean close (code 1000/1001) keeps its id,
+  groups, permissions and unacknowledged messages for ``RECONNECT_GRACE_SECONDS`` (60 s).
+* ``messageTtlSeconds`` is validated (0..300) but messages never wait in a queue here, so it
+  has no further effect.
+* No upstream event handlers: client ``event`` messages are acknowledged and dropped.
+"""
+
+from .app import create_app
+from .keys import DEFAULT_ACCESS_KEY
+from .server import EmulatorServer, serve
+from .state import RECONNECT_GRACE_SECONDS, Service
+
+__all__ = [
+    "DEFAULT_ACCESS_KEY",
+    "RECONNECT_GRACE_SECONDS",
+    "EmulatorServer",
+    "Service",
+    "create_app",
+    "serve",
+]

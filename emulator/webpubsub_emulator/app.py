@@ -1,0 +1,31 @@
+"""The ASGI application: REST routes, the client WebSocket endpoint and the service state."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.routing import WebSocketRoute
+
+from .client_ws import ClientEndpoint
+from .keys import DEFAULT_ACCESS_KEY
+from .rest import routes
+from .state import RECONNECT_GRACE_SECONDS, Service
+
+
+def create_app(
+    *,
+    access_key: str = DEFAULT_ACCESS_KEY,
+    reconnect_grace_seconds: float = RECONNECT_GRACE_SECONDS,
+) -> Starlette:
+    """Build the emulator app; its live state is ``app.state.service`` (a ``Service``).
+
+    ``access_key`` signs and verifies every token (REST and client). ``reconnect_grace_seconds``
+    is how long a dropped reliable connection waits for its client to resume it.
+    Raises ValueError if ``access_key`` is empty.
+    """
+    if not access_key:
+        raise ValueError("access_key must be a non-empty string")
+    app = Starlette(
+        routes=[*routes(), WebSocketRoute("/client/hubs/{hub}", ClientEndpoint())],
+    )
+    app.state.service = Service(access_key, reconnect_grace_seconds)
+    return app

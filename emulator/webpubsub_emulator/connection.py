@@ -1,0 +1,165 @@
+"""One client connection: identity, groups, permissions, and its ordered outgoing queue.
+
+Each attached WebSocket gets its own writer task draining a queue, so a slow client only
+delays itself and a REST send never awaits a socket. Reliable connections also keep every
+data message until the client acknowledges its sequence id, so a reconnect can replay them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
+
+from .frames import DataMessage, Protocol, SendEvent, control_event
+
+AsgiSend = Callable[[dict[str, Any]], Awaitable[None]]
+
+# WebSocket close code the service uses when it ends a connection itself; the official
+# clients take it as "do not try to recover".
+SERVICE_CLOSE_CODE = 1008
+# Close reasons travel in a control frame limited to 123 bytes of UTF-8.
+_MAX_REASON_BYTES = 123
+
+
+class SocketWriter:
+    """Sends queued events to one WebSocket, in order, from its own task."""
+
+    def __init__(self, send: AsgiSend) -> None:
+        self._send = send
+        self._queue: deque[SendEvent] = deque()
+        self._wake = asyncio.Event()
+        self._task = asyncio.get_running_loop().create_task(self._run())
+
+    def push(self, event: SendEvent) -> None:
+        self._queue.append(event)
+        self._wake.set()
+
+    def push_close(self, code: int, reason: str) -> None:
+        reason_bytes = reason.encode("utf-8")[:_MAX_REASON_BYTES]
+        self.push(
+            {
+                "type": "websocket.close",
+                "code": code,
+                "reason": reason_bytes.decode("utf-8", errors="ignore"),
+            }
+        )
+
+    def finished(self) -> asyncio.Task[None]:
+        """The writer task; it ends after sending a close or when the peer is gone."""
+        return self._task
+
+    async def stop(self) -> None:
+        """Wait for a queued close to go out, or cancel if there is none."""
+        if not any(event["type"] == "websocket.close" for event in self._queue):
+            self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await self._task
+
+    async def _run(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            while self._queue:
+                event = self._queue.popleft()
+                try:
+                    await self._send(event)
+                except Exception:
+                    # The peer is gone; the reader side notices and cleans up.
+                    return
+                if event["type"] == "websocket.close":
+                    return
+
+
+class Connection:
+    """A client connection as the service tracks it (also a ``odata.Subject``)."""
+
+    def __init__(
+        self,
+        connection_id: str,
+        user_id: str | None,
+        protocol: Protocol,
+        permissions: Iterable[str],
+        reconnection_token: str | None,
+    ) -> None:
+        self.connection_id = connection_id
+        self.user_id = user_id
+        self.protocol = protocol
+        self.groups: set[str] = set()
+        # Role strings such as "webpubsub.sendToGroup" or "webpubsub.joinLeaveGroup.<group>".
+        self.permissions: set[str] = set(permissions)
+        self.reconnection_token = reconnection_token
+        self.seen_ack_ids: set[int] = set()
+        self.closed = False
+        self.writer: SocketWriter | None = None
+        self.expiry: asyncio.TimerHandle | None = None
+        self._next_sequence_id = 1
+        self._unacked: deque[tuple[int, SendEvent]] = deque()
+
+    def may(self, action: str, group: str) -> bool:
+        """Whether the connection holds ``webpubsub.<action>`` for all groups or for ``group``."""
+        general = "webpubsub." + action
+        return general in self.permissions or f"{general}.{group}" in self.permissions
+
+    def deliver(self, message: DataMessage) -> None:
+        """Queue a data message in this connection's protocol."""
+        protocol = self.protocol
+        if protocol is Protocol.RAW:
+            event = message.raw_event
+        elif protocol is Protocol.JSON:
+            event = message.json_event
+        else:
+            sequence_id = self._next_sequence_id
+            self._next_sequence_id += 1
+            event = message.reliable_event(sequence_id)
+            self._unacked.append((sequence_id, event))
+        if self.writer is not None:
+            self.writer.push(event)
+
+    def send_control(self, message: dict[str, Any]) -> None:
+        """Queue an ack/system/pong message (JSON protocols only; never sequenced)."""
+        if self.writer is not None and self.protocol.is_json:
+            self.writer.push(control_event(message))
+
+    def acknowledge(self, sequence_id: int) -> None:
+        """Forget buffered messages up to and including ``sequence_id``."""
+        while self._unacked and self._unacked[0][0] <= sequence_id:
+            self._unacked.popleft()
+
+    def attach(self, writer: SocketWriter) -> None:
+        """Route output to a (new) socket, replaying what the client has not acknowledged."""
+        self.writer = writer
+        if self.expiry is not None:
+            self.expiry.cancel()
+            self.expiry = None
+        self.send_control(self.connected_message())
+        for _, event in self._unacked:
+            writer.push(event)
+
+    def detach(self) -> None:
+        self.writer = None
+
+    def connected_message(self) -> dict[str, Any]:
+        message: dict[str, Any] = {
+            "type": "system",
+            "event": "connected",
+            "userId": self.user_id,
+            "connectionId": self.connection_id,
+        }
+        if self.reconnection_token is not None:
+            message["reconnectionToken"] = self.reconnection_token
+        return message
+
+    def close(self, reason: str | None) -> None:
+        """Tell the client why, then close its socket with the service close code."""
+        self.closed = True
+        if self.expiry is not None:
+            self.expiry.cancel()
+            self.expiry = None
+        if self.writer is None:
+            return
+        text = reason or ""
+        self.send_control({"type": "system", "event": "disconnected", "message": text})
+        self.writer.push_close(SERVICE_CLOSE_CODE, text)

@@ -1,0 +1,437 @@
+"""REST routes of the data-plane API (api-version 2020-10-01 .. 2024-12-01).
+
+Every operation authenticates, validates all parameters and only then touches the state,
+so a rejected request changes nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from . import validation
+from .auth import TokenError, bearer_token, issue_client_token, verify_rest_token
+from .errors import ServiceError, bad_request, not_found, unauthorized
+from .frames import DataMessage, Payload
+from .odata import ODataError, Predicate, compile_filter
+from .state import Hub, Service
+
+# The service refuses messages larger than 1 MiB.
+MAX_MESSAGE_BYTES = 1024 * 1024
+DEFAULT_PAGE_SIZE = 100
+
+Handler = Callable[[Request, Hub], Awaitable[Response]]
+
+
+def routes() -> list[Route]:
+    hub = "/api/hubs/{hub}"
+    return [
+        Route("/api/health", health, methods=["HEAD", "GET"]),
+        _op(f"{hub}/:send", "POST", send_to_all),
+        _op(f"{hub}/users/{{user}}/:send", "POST", send_to_user),
+        _op(f"{hub}/groups/{{group}}/:send", "POST", send_to_group),
+        _op(f"{hub}/connections/{{connection}}/:send", "POST", send_to_connection),
+        _op(f"{hub}/:addToGroups", "POST", add_to_groups),
+        _op(f"{hub}/:removeFromGroups", "POST", remove_from_groups),
+        _op(f"{hub}/:closeConnections", "POST", close_all),
+        _op(f"{hub}/users/{{user}}/:closeConnections", "POST", close_user),
+        _op(f"{hub}/groups/{{group}}/:closeConnections", "POST", close_group),
+        _op(f"{hub}/:generateToken", "POST", generate_token),
+        _op(f"{hub}/connections/{{connection}}", "DELETE", close_connection),
+        _op(f"{hub}/connections/{{connection}}", "HEAD", connection_exists),
+        _op(f"{hub}/connections/{{connection}}/groups", "DELETE", remove_connection_from_all),
+        _op(f"{hub}/users/{{user}}", "HEAD", user_exists),
+        _op(f"{hub}/users/{{user}}/groups", "DELETE", remove_user_from_all),
+        _op(f"{hub}/users/{{user}}/groups/{{group}}", "PUT", add_user_to_group),
+        _op(f"{hub}/users/{{user}}/groups/{{group}}", "DELETE", remove_user_from_group),
+        _op(f"{hub}/groups/{{group}}", "HEAD", group_exists),
+        _op(f"{hub}/groups/{{group}}/connections", "GET", list_group_connections),
+        _op(f"{hub}/groups/{{group}}/connections/{{connection}}", "PUT", add_connection),
+        _op(f"{hub}/groups/{{group}}/connections/{{connection}}", "DELETE", remove_connection),
+        _op(f"{hub}/permissions/{{permission}}/connections/{{connection}}", "PUT", grant),
+        _op(f"{hub}/permissions/{{permission}}/connections/{{connection}}", "DELETE", revoke),
+        _op(f"{hub}/permissions/{{permission}}/connections/{{connection}}", "HEAD", check),
+    ]
+
+
+async def health(request: Request) -> Response:
+    return Response(status_code=200)
+
+
+def _op(path: str, method: str, handler: Handler) -> Route:
+    async def endpoint(request: Request) -> Response:
+        service: Service = request.app.state.service
+        try:
+            _authenticate(request, service.access_key)
+            validation.api_version(request.query_params.get("api-version"))
+            hub = service.hub(validation.hub_name(request.path_params["hub"]))
+            return await handler(request, hub)
+        except ServiceError as error:
+            if request.method == "HEAD":
+                return Response(status_code=error.status, headers={"x-ms-error-code": error.code})
+            return error.to_response()
+
+    return Route(path, endpoint, methods=[method], name=handler.__name__)
+
+
+def _authenticate(request: Request, access_key: str) -> None:
+    try:
+        token = bearer_token(request.headers.get("authorization"))
+        verify_rest_token(
+            token, access_key, request.scope["path"], request.scope["query_string"].decode()
+        )
+    except TokenError as exc:
+        raise unauthorized(str(exc)) from exc
+
+
+# -- parameter helpers ---------------------------------------------------------------------
+
+
+def _path(request: Request, name: str) -> str:
+    value: str = request.path_params[name]
+    if name == "group":
+        return validation.group_name(value)
+    return validation.identifier(value, name)
+
+
+def _excluded(request: Request) -> list[str]:
+    return request.query_params.getlist("excluded")
+
+
+def _filter(text: str | None) -> Predicate | None:
+    if text is None:
+        return None
+    try:
+        return compile_filter(text)
+    except ODataError as exc:
+        raise bad_request(str(exc), "filter") from exc
+
+
+def _check_ttl(request: Request) -> None:
+    validation.integer(
+        request.query_params.get("messageTtlSeconds"),
+        "messageTtlSeconds",
+        low=0,
+        high=validation.MAX_TTL_SECONDS,
+    )
+
+
+async def _message(request: Request) -> DataMessage:
+    body = await request.body()
+    if len(body) > MAX_MESSAGE_BYTES:
+        raise ServiceError(
+            413,
+            "PayloadTooLarge",
+            f"message of {len(body)} bytes exceeds the {MAX_MESSAGE_BYTES}-byte limit",
+        )
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type == "text/plain":
+        try:
+            return DataMessage(Payload("text", body.decode("utf-8")))
+        except UnicodeDecodeError:
+            raise bad_request("text/plain body is not valid UTF-8", "message") from None
+    if media_type == "application/json":
+        try:
+            text = body.decode("utf-8")
+            json.loads(text)
+        except ValueError:
+            raise bad_request("application/json body is not valid JSON", "message") from None
+        return DataMessage(Payload("json", text))
+    if media_type == "application/octet-stream":
+        return DataMessage(Payload("binary", body))
+    raise ServiceError(
+        415,
+        "UnsupportedMediaType",
+        f"Content-Type {media_type!r} is not supported; use text/plain, application/json "
+        "or application/octet-stream",
+        "Content-Type",
+    )
+
+
+def _accepted() -> Response:
+    return Response(status_code=202)
+
+
+def _no_content() -> Response:
+    return Response(status_code=204)
+
+
+def _exists(found: bool) -> Response:
+    if found:
+        return Response(status_code=200)
+    return Response(status_code=404, headers={"x-ms-error-code": "NotFound"})
+
+
+# -- sends -------------------------------------------------------------------------------------
+
+
+async def send_to_all(request: Request, hub: Hub) -> Response:
+    _check_ttl(request)
+    predicate = _filter(request.query_params.get("filter"))
+    hub.send_to_all(await _message(request), _excluded(request), predicate)
+    return _accepted()
+
+
+async def send_to_user(request: Request, hub: Hub) -> Response:
+    user = _path(request, "user")
+    _check_ttl(request)
+    predicate = _filter(request.query_params.get("filter"))
+    hub.send_to_user(user, await _message(request), predicate)
+    return _accepted()
+
+
+async def send_to_group(request: Request, hub: Hub) -> Response:
+    group = _path(request, "group")
+    _check_ttl(request)
+    predicate = _filter(request.query_params.get("filter"))
+    hub.send_to_group(group, await _message(request), _excluded(request), predicate)
+    return _accepted()
+
+
+async def send_to_connection(request: Request, hub: Hub) -> Response:
+    connection = _path(request, "connection")
+    _check_ttl(request)
+    hub.send_to_connection(connection, await _message(request))
+    return _accepted()
+
+
+# -- groups ------------------------------------------------------------------------------------
+
+
+async def _groups_action(request: Request) -> tuple[list[str], Predicate | None]:
+    try:
+        body = json.loads(await request.body())
+    except ValueError:
+        raise bad_request("body must be JSON like {'groups': [...], 'filter': '...'}") from None
+    if not isinstance(body, dict):
+        raise bad_request("body must be a JSON object with 'groups' and 'filter'")
+    groups = body.get("groups")
+    if not isinstance(groups, list) or not all(isinstance(g, str) for g in groups):
+        raise bad_request("'groups' must be a list of group names", "groups")
+    for group in groups:
+        validation.group_name(group, "groups")
+    text = body.get("filter")
+    if text is not None and not isinstance(text, str):
+        raise bad_request("'filter' must be a string", "filter")
+    return groups, _filter(text)
+
+
+async def add_to_groups(request: Request, hub: Hub) -> Response:
+    groups, predicate = await _groups_action(request)
+    hub.add_to_groups(groups, predicate)
+    return Response(status_code=200)
+
+
+async def remove_from_groups(request: Request, hub: Hub) -> Response:
+    groups, predicate = await _groups_action(request)
+    hub.remove_from_groups(groups, predicate)
+    return Response(status_code=200)
+
+
+async def group_exists(request: Request, hub: Hub) -> Response:
+    return _exists(_path(request, "group") in hub.groups)
+
+
+async def add_connection(request: Request, hub: Hub) -> Response:
+    group = _path(request, "group")
+    connection = hub.connections.get(_path(request, "connection"))
+    if connection is None:
+        raise not_found("connection does not exist", "connectionId")
+    hub.join(connection, group)
+    return Response(status_code=200)
+
+
+async def remove_connection(request: Request, hub: Hub) -> Response:
+    group = _path(request, "group")
+    connection = hub.connections.get(_path(request, "connection"))
+    if connection is not None:
+        hub.leave(connection, group)
+    return _no_content()
+
+
+async def remove_connection_from_all(request: Request, hub: Hub) -> Response:
+    connection = hub.connections.get(_path(request, "connection"))
+    if connection is not None:
+        for group in list(connection.groups):
+            hub.leave(connection, group)
+    return _no_content()
+
+
+async def add_user_to_group(request: Request, hub: Hub) -> Response:
+    user, group = _path(request, "user"), _path(request, "group")
+    hub.add_user_to_group(user, group)
+    return Response(status_code=200)
+
+
+async def remove_user_from_group(request: Request, hub: Hub) -> Response:
+    user, group = _path(request, "user"), _path(request, "group")
+    hub.remove_user_from_group(user, group)
+    return _no_content()
+
+
+async def remove_user_from_all(request: Request, hub: Hub) -> Response:
+    hub.remove_user_from_all_groups(_path(request, "user"))
+    return _no_content()
+
+
+async def list_group_connections(request: Request, hub: Hub) -> Response:
+    group = _path(request, "group")
+    query = request.query_params
+    page_size = validation.integer(query.get("maxpagesize"), "maxpagesize", low=1, high=None)
+    top = validation.integer(query.get("top"), "top", low=1, high=None)
+    after, left = _decode_continuation(query.get("continuationToken"), top)
+    members = sorted(hub.groups.get(group, {}).values(), key=lambda c: c.connection_id)
+    remaining = [c for c in members if after is None or c.connection_id > after]
+    limit = page_size or DEFAULT_PAGE_SIZE
+    if left is not None:
+        limit = min(limit, left)
+    page = remaining[:limit]
+    body: dict[str, Any] = {
+        "value": [{"connectionId": c.connection_id, "userId": c.user_id} for c in page]
+    }
+    still_left = None if left is None else left - len(page)
+    if len(remaining) > len(page) and page and still_left != 0:
+        token = _encode_continuation(page[-1].connection_id, still_left)
+        params = {"api-version": query["api-version"], "continuationToken": token}
+        if page_size is not None:
+            params["maxpagesize"] = str(page_size)
+        base = str(request.url.replace(query=""))
+        body["nextLink"] = base.rstrip("?") + "?" + urlencode(params)
+    return JSONResponse(body)
+
+
+def _encode_continuation(after: str, left: int | None) -> str:
+    raw = json.dumps({"after": after, "left": left}).encode()
+    return base64.urlsafe_b64encode(raw).decode("ascii")
+
+
+def _decode_continuation(token: str | None, top: int | None) -> tuple[str | None, int | None]:
+    if token is None:
+        return None, top
+    try:
+        state = json.loads(base64.urlsafe_b64decode(token.encode("ascii")))
+        after, left = state["after"], state["left"]
+    except (ValueError, KeyError, TypeError, binascii.Error):
+        raise bad_request(f"continuationToken {token!r} is invalid", "continuationToken") from None
+    if not isinstance(after, str) or not (left is None or isinstance(left, int)):
+        raise bad_request(f"continuationToken {token!r} is invalid", "continuationToken")
+    return after, left
+
+
+# -- connections and users ---------------------------------------------------------------------
+
+
+async def connection_exists(request: Request, hub: Hub) -> Response:
+    return _exists(_path(request, "connection") in hub.connections)
+
+
+async def user_exists(request: Request, hub: Hub) -> Response:
+    return _exists(_path(request, "user") in hub.users)
+
+
+async def close_connection(request: Request, hub: Hub) -> Response:
+    connection = hub.connections.get(_path(request, "connection"))
+    if connection is not None:
+        hub.close(connection, request.query_params.get("reason"))
+    return _no_content()
+
+
+async def close_all(request: Request, hub: Hub) -> Response:
+    reason = request.query_params.get("reason")
+    hub.close_where(hub.connections.values(), _excluded(request), reason)
+    return _no_content()
+
+
+async def close_user(request: Request, hub: Hub) -> Response:
+    user = _path(request, "user")
+    reason = request.query_params.get("reason")
+    hub.close_where(hub.users.get(user, {}).values(), _excluded(request), reason)
+    return _no_content()
+
+
+async def close_group(request: Request, hub: Hub) -> Response:
+    group = _path(request, "group")
+    reason = request.query_params.get("reason")
+    hub.close_where(hub.groups.get(group, {}).values(), _excluded(request), reason)
+    return _no_content()
+
+
+# -- permissions -------------------------------------------------------------------------------
+
+
+def _permission_role(request: Request) -> tuple[str, str | None]:
+    permission = validation.permission(request.path_params["permission"])
+    target = request.query_params.get("targetName")
+    if target is not None:
+        validation.group_name(target, "targetName")
+    return "webpubsub." + permission, target
+
+
+async def grant(request: Request, hub: Hub) -> Response:
+    role, target = _permission_role(request)
+    connection = hub.connections.get(_path(request, "connection"))
+    if connection is None:
+        raise not_found("connection does not exist", "connectionId")
+    connection.permissions.add(role if target is None else f"{role}.{target}")
+    return Response(status_code=200)
+
+
+async def revoke(request: Request, hub: Hub) -> Response:
+    role, target = _permission_role(request)
+    connection = hub.connections.get(_path(request, "connection"))
+    if connection is not None:
+        if target is None:
+            # Revoking without a target takes the permission away for every group.
+            prefix = role + "."
+            connection.permissions = {
+                p for p in connection.permissions if p != role and not p.startswith(prefix)
+            }
+        else:
+            connection.permissions.discard(f"{role}.{target}")
+    return _no_content()
+
+
+async def check(request: Request, hub: Hub) -> Response:
+    role, target = _permission_role(request)
+    connection = hub.connections.get(_path(request, "connection"))
+    if connection is None:
+        return _exists(False)
+    action = role.removeprefix("webpubsub.")
+    if target is None:
+        return _exists(role in connection.permissions)
+    return _exists(connection.may(action, target))
+
+
+# -- client tokens -----------------------------------------------------------------------------
+
+
+async def generate_token(request: Request, hub: Hub) -> Response:
+    query = request.query_params
+    minutes = validation.integer(query.get("minutesToExpire"), "minutesToExpire", low=1, high=None)
+    groups = [validation.group_name(g) for g in query.getlist("group")]
+    client_type = validation.client_type(query.get("clientType"))
+    path = {
+        "Default": "client",
+        "MQTT": "clients/mqtt",
+        "SocketIO": "clients/socketio",
+    }[client_type]
+    base = f"{request.url.scheme}://{request.url.netloc}".lower()
+    token = issue_client_token(
+        request.app.state.service.access_key,
+        f"{base}/{path}/hubs/{hub.name}",
+        user_id=query.get("userId"),
+        roles=query.getlist("role"),
+        groups=groups,
+        minutes_to_expire=60 if minutes is None else minutes,
+        now=time.time(),
+    )
+    return JSONResponse({"token": token})

@@ -1,0 +1,174 @@
+"""Run the emulator: in a background thread (tests, tools) or blocking (the CLI)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import threading
+import time
+from types import TracebackType
+
+import uvicorn
+from starlette.applications import Starlette
+
+from .app import create_app
+from .keys import DEFAULT_ACCESS_KEY
+from .state import RECONNECT_GRACE_SECONDS, Service
+
+_START_TIMEOUT_SECONDS = 15.0
+_STOP_TIMEOUT_SECONDS = 15.0
+# How long stop() lets clients receive their "disconnected" message and close frame.
+_CLOSE_FLUSH_SECONDS = 2.0
+
+
+class EmulatorServer:
+    """A local Web PubSub service on ``host:port`` (port 0 picks a free one), run by uvicorn
+    in a background thread with its own event loop.
+
+    Use as a context manager, or call ``start()`` / ``stop()``. ``stop()`` tells every client
+    it is disconnected, closes the sockets and waits for the thread to end.
+    """
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        access_key: str = DEFAULT_ACCESS_KEY,
+        *,
+        reconnect_grace_seconds: float = RECONNECT_GRACE_SECONDS,
+    ) -> None:
+        self.host = host
+        self.access_key = access_key
+        self._app = create_app(
+            access_key=access_key, reconnect_grace_seconds=reconnect_grace_seconds
+        )
+        self._socket = _bind(host, port)
+        self.port: int = self._socket.getsockname()[1]
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def __repr__(self) -> str:
+        return f"EmulatorServer(endpoint={self.endpoint!r})"
+
+    @property
+    def endpoint(self) -> str:
+        """``http://host:port`` (IPv6 hosts in brackets)."""
+        return f"http://{_url_host(self.host)}:{self.port}"
+
+    @property
+    def connection_string(self) -> str:
+        return f"Endpoint={self.endpoint};AccessKey={self.access_key};Version=1.0;"
+
+    @property
+    def service(self) -> Service:
+        """The live service state (read helpers are safe from other threads)."""
+        service: Service = self._app.state.service
+        return service
+
+    def start(self) -> EmulatorServer:
+        """Start serving; return once the socket accepts requests.
+
+        Raises RuntimeError if already started or if the server fails to come up in 15 s.
+        """
+        if self._thread is not None:
+            raise RuntimeError("EmulatorServer is already started")
+        self._server = uvicorn.Server(_config(self._app, self.host, self.port))
+        self._thread = threading.Thread(
+            target=self._run, name=f"webpubsub-emulator:{self.port}", daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + _START_TIMEOUT_SECONDS
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"emulator failed to start on {self.endpoint}")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        """Disconnect every client, shut down and join the thread (idempotent)."""
+        server, thread, loop = self._server, self._thread, self._loop
+        if server is None or thread is None:
+            return
+        if loop is not None and thread.is_alive():
+            with contextlib.suppress(Exception):
+                asyncio.run_coroutine_threadsafe(self._disconnect_all(), loop).result(
+                    _STOP_TIMEOUT_SECONDS
+                )
+        server.should_exit = True
+        thread.join(_STOP_TIMEOUT_SECONDS)
+        self._socket.close()
+        self._server = self._thread = self._loop = None
+
+    def __enter__(self) -> EmulatorServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def _run(self) -> None:
+        assert self._server is not None
+        server = self._server
+
+        async def main() -> None:
+            self._loop = asyncio.get_running_loop()
+            await server.serve(sockets=[self._socket])
+
+        asyncio.run(main())
+
+    async def _disconnect_all(self) -> None:
+        writers = self.service.close_everything("the emulator is shutting down")
+        if writers:
+            await asyncio.wait([w.finished() for w in writers], timeout=_CLOSE_FLUSH_SECONDS)
+
+
+def serve(host: str = "127.0.0.1", port: int = 8080, access_key: str = DEFAULT_ACCESS_KEY) -> None:
+    """Run the emulator in the foreground until interrupted (Ctrl+C).
+
+    Prints the connection string first, then serves on ``host:port``.
+    Raises OSError if the address cannot be bound.
+    """
+    app = create_app(access_key=access_key)
+    sock = _bind(host, port)
+    bound_port = sock.getsockname()[1]
+    endpoint = f"http://{_url_host(host)}:{bound_port}"
+    print(f"Endpoint={endpoint};AccessKey={access_key};Version=1.0;", flush=True)
+    server = uvicorn.Server(_config(app, host, bound_port))
+    asyncio.run(server.serve(sockets=[sock]))
+
+
+def _config(app: Starlette, host: str, port: int) -> uvicorn.Config:
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        ws="websockets-sansio",
+        lifespan="off",
+        log_level="warning",
+        access_log=False,
+        timeout_graceful_shutdown=5,
+    )
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
