@@ -1,0 +1,7 @@
+"""``python -m webpubsub.cli``: the same as the ``webpubsub`` script."""
+
+import sys
+
+from webpubsub.cli._main import main
+
+sys.exit(main())

@@ -1,0 +1,75 @@
+"""One runner per subcommand: resolve settings, import what the command needs, run it.
+
+Commands that need the optional ``webpubsub[emulator]`` extra import it here, lazily, so the
+rest of the CLI works with the SDK's own dependencies only.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from webpubsub.cli import _settings
+from webpubsub.cli._errors import requires_emulator_extra
+
+
+def run_emulator(args: argparse.Namespace) -> int:
+    """``webpubsub emulator``: serve in the foreground until interrupted."""
+    with requires_emulator_extra("webpubsub emulator"):
+        from webpubsub_emulator import DEFAULT_ACCESS_KEY, serve
+    serve(args.host, args.port, args.access_key or DEFAULT_ACCESS_KEY)
+    return 0
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """``webpubsub demo``: against the given service, or an in-process emulator."""
+    with requires_emulator_extra("webpubsub demo"):
+        from webpubsub.demo import run_demo
+
+    return run_demo(_settings.optional_connection_string(args), _settings.hub(args))
+
+
+def run_token(args: argparse.Namespace) -> int:
+    """``webpubsub token``: print a client access token."""
+    connection_string = _settings.required_connection_string(args)
+    from webpubsub.cli._token import print_token
+
+    print_token(
+        connection_string,
+        _settings.hub(args),
+        user_id=args.user,
+        roles=args.roles,
+        groups=args.groups,
+        minutes_to_expire=args.minutes,
+        url_only=args.url_only,
+    )
+    return 0
+
+
+def run_send(args: argparse.Namespace) -> int:
+    """``webpubsub send``: one REST send call."""
+    connection_string = _settings.required_connection_string(args)
+    from webpubsub.cli._send import Target, read_payload, send
+
+    payload = read_payload(args.message, json=args.json, binary=args.binary)
+    target = Target(group=args.group, user_id=args.user, connection_id=args.connection)
+    send(connection_string, _settings.hub(args), target, payload)
+    return 0
+
+
+def run_listen(args: argparse.Namespace) -> int:
+    """``webpubsub listen``: act as a client until done."""
+    connection_string = _settings.required_connection_string(args)
+    with requires_emulator_extra("webpubsub listen"):
+        from webpubsub.cli._listen import listen
+
+    listen(
+        connection_string,
+        _settings.hub(args),
+        user_id=args.user,
+        groups=args.groups,
+        protocol=args.subprotocol,
+        count=args.count,
+        timeout=args.timeout,
+        output=args.format,
+    )
+    return 0

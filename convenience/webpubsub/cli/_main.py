@@ -1,0 +1,41 @@
+"""The ``webpubsub`` entry point and its error boundary."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+
+import httpx
+
+from webpubsub.cli import _settings
+from webpubsub.cli._errors import CliError, one_line, redact
+from webpubsub.cli._parser import build_parser
+from webpubsub.exceptions import WebPubSubError
+
+EXIT_FAILURE = 1
+EXIT_INTERRUPTED = 130  # the shell convention for a process ended by SIGINT
+
+# Failures a user can cause or meet (bad input, service errors, unreachable hosts): their
+# message is the whole story. Anything else is a bug of ours and gets its type name too.
+_EXPECTED_ERRORS = (CliError, WebPubSubError, ValueError, OSError, httpx.HTTPError)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``webpubsub`` with ``argv`` (default: ``sys.argv[1:]``); return the exit code.
+
+    Errors become one line on stderr and exit code 1 (2 for usage mistakes, 130 for Ctrl-C).
+    """
+    args = build_parser().parse_args(argv)
+    handler: Callable[..., int] = args.handler
+    try:
+        return handler(args)
+    except KeyboardInterrupt:
+        print("webpubsub: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # the boundary: no traceback ever reaches the user
+        text = str(exc) if isinstance(exc, _EXPECTED_ERRORS) else f"{type(exc).__name__}: {exc}"
+        if not text:
+            text = type(exc).__name__
+        secret_source = _settings.optional_connection_string(args)
+        print(f"webpubsub: error: {one_line(redact(text, secret_source))}", file=sys.stderr)
+        return EXIT_FAILURE

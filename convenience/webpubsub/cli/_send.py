@@ -1,0 +1,98 @@
+"""``webpubsub send``: read the message, pick the target, make one REST send call."""
+
+from __future__ import annotations
+
+import json as jsonlib
+import sys
+from pathlib import Path
+
+import attrs
+
+from webpubsub import WebPubSubServiceClient
+from webpubsub.cli._errors import CliError
+
+TEXT = "text/plain"
+JSON = "application/json"
+BINARY = "application/octet-stream"
+
+
+@attrs.frozen
+class Payload:
+    """The request body exactly as it will be sent, and its content type."""
+
+    body: str | bytes
+    content_type: str
+
+
+@attrs.frozen
+class Target:
+    """At most one of the fields is set; none means every connection of the hub."""
+
+    group: str | None = None
+    user_id: str | None = None
+    connection_id: str | None = None
+
+    def describe(self) -> str:
+        if self.group is not None:
+            return f"group {self.group!r}"
+        if self.user_id is not None:
+            return f"user {self.user_id!r}"
+        if self.connection_id is not None:
+            return f"connection {self.connection_id!r}"
+        return "all connections"
+
+
+def read_payload(message: str, *, json: bool, binary: bool) -> Payload:
+    """Turn the MESSAGE argument into a payload.
+
+    ``@PATH`` reads the file, ``@-`` standard input; anything else is the message itself.
+    Raises :class:`CliError` when the file cannot be read, text is not UTF-8, or ``json``
+    is set and the message is not valid JSON.
+    """
+    raw = _read_source(message)
+    if binary:
+        return Payload(raw, BINARY)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise CliError("the message is not UTF-8 text; send bytes with --binary") from None
+    if json:
+        try:
+            jsonlib.loads(text)
+        except ValueError as exc:
+            raise CliError(f"--json: the message is not valid JSON ({exc})") from None
+        # Bytes, so the SDK sends the user's JSON verbatim instead of encoding it as a string.
+        return Payload(raw, JSON)
+    return Payload(text, TEXT)
+
+
+def _read_source(message: str) -> bytes:
+    if message == "@-":
+        return sys.stdin.buffer.read()
+    if message.startswith("@"):
+        path = Path(message[1:])
+        try:
+            return path.read_bytes()
+        except OSError as exc:
+            raise CliError(f"cannot read the message file '{path}': {exc.strerror}") from None
+    return message.encode("utf-8")
+
+
+def send(connection_string: str, hub: str, target: Target, payload: Payload) -> None:
+    """Send ``payload`` to ``target`` and print one confirmation line.
+
+    Calls one of POST /api/hubs/{hub}/:send, .../groups/{group}/:send,
+    .../users/{userId}/:send or .../connections/{connectionId}/:send.
+    """
+    with WebPubSubServiceClient.from_connection_string(connection_string, hub) as client:
+        body, content_type = payload.body, payload.content_type
+        if target.group is not None:
+            client.send_to_group(target.group, body, content_type=content_type)
+        elif target.user_id is not None:
+            client.send_to_user(target.user_id, body, content_type=content_type)
+        elif target.connection_id is not None:
+            client.send_to_connection(target.connection_id, body, content_type=content_type)
+        else:
+            client.send_to_all(body, content_type=content_type)
+    size = len(body.encode("utf-8") if isinstance(body, str) else body)
+    print(f"sent {size} bytes ({content_type}) to {target.describe()} of hub {hub!r}")

@@ -1,0 +1,46 @@
+"""``webpubsub demo``: every SDK feature against real clients, checked and shown as a table.
+
+Needs the ``webpubsub[emulator]`` extra (websockets, and the emulator when no connection
+string is given).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from webpubsub.aio import WebPubSubServiceClient
+from webpubsub.demo._report import render
+from webpubsub.demo._scenario import Scenario
+
+
+def run_demo(connection_string: str | None, hub: str) -> int:
+    """Run the demo against ``connection_string``, or an in-process emulator when None.
+
+    Prints the table of checks and the verdict line; returns 0 when every check passed,
+    1 otherwise. Raises the SDK's InvalidArgumentError for a malformed connection string or
+    hub, and its ServiceRequestError when the service cannot be reached.
+    """
+    if connection_string is not None:
+        print(f"webpubsub demo: hub {hub!r} on the service of the given connection string")
+        return _run(connection_string, hub)
+    from webpubsub_emulator import EmulatorServer
+
+    with EmulatorServer("127.0.0.1", port=0) as emulator:
+        print(f"webpubsub demo: hub {hub!r} on the embedded emulator at {emulator.endpoint}")
+        return _run(emulator.connection_string, hub)
+
+
+def _run(connection_string: str, hub: str) -> int:
+    started = time.monotonic()
+    scenario = asyncio.run(_scenario(connection_string, hub))
+    print(render(scenario.checks))
+    print(f"({time.monotonic() - started:.1f} s)")
+    return 0 if scenario.checks and all(c.passed for c in scenario.checks) else 1
+
+
+async def _scenario(connection_string: str, hub: str) -> Scenario:
+    async with WebPubSubServiceClient.from_connection_string(connection_string, hub) as service:
+        scenario = Scenario(service, hub)
+        await scenario.run()
+    return scenario
