@@ -7,16 +7,20 @@ rest of the CLI works with the SDK's own dependencies only.
 from __future__ import annotations
 
 import argparse
+import sys
 
 from webpubsub.cli import _settings
 from webpubsub.cli._errors import requires_emulator_extra
 
 
 def run_emulator(args: argparse.Namespace) -> int:
-    """``webpubsub emulator``: serve in the foreground until interrupted."""
+    """``webpubsub emulator``: serve in the foreground until Ctrl-C, which exits 0."""
     with requires_emulator_extra("webpubsub emulator"):
         from webpubsub_emulator import DEFAULT_ACCESS_KEY, serve
-    serve(args.host, args.port, args.access_key or DEFAULT_ACCESS_KEY)
+    try:
+        serve(args.host, args.port, args.access_key or DEFAULT_ACCESS_KEY)
+    except KeyboardInterrupt:  # the normal way to stop a foreground server, not a failure
+        print("webpubsub: emulator stopped", file=sys.stderr)
     return 0
 
 

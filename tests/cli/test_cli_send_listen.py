@@ -1,0 +1,97 @@
+"""``webpubsub send`` to the emulator is what ``webpubsub listen`` prints."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+
+
+@pytest.fixture
+def service(webpubsub_connection_string: str, webpubsub_hub: str) -> list[str]:
+    """The service options every command of a test shares."""
+    return ["--connection-string", webpubsub_connection_string, "--hub", webpubsub_hub]
+
+
+def listen(start_listener, service: list[str], *args: str):
+    return start_listener(*service, "--count", "1", "--timeout", "20", *args)
+
+
+def sent_ok(cli, service: list[str], *args: str) -> str:
+    result = cli("send", *service, *args)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.mark.parametrize("subprotocol", ["json", "raw", "reliable"])
+def test_text_to_all(cli, start_listener, service, subprotocol: str) -> None:
+    listener = listen(start_listener, service, "--subprotocol", subprotocol)
+    confirmation = sent_ok(cli, service, "hello from the shell")
+    assert confirmation.startswith("sent 20 bytes (text/plain) to all connections")
+    code, lines, _ = listener.finish()
+    assert (code, lines) == (0, ["hello from the shell"])
+
+
+def test_json_is_delivered_as_json(cli, start_listener, service) -> None:
+    listener = listen(start_listener, service, "--format", "jsonl")
+    sent_ok(cli, service, "--json", '{"temperature": 21.5, "tags": ["a"]}')
+    code, lines, _ = listener.finish()
+    assert code == 0
+    assert json.loads(lines[0]) == {
+        "dataType": "json",
+        "data": {"temperature": 21.5, "tags": ["a"]},
+        "from": "server",
+    }
+
+
+def test_binary_file_arrives_byte_for_byte(cli, start_listener, service, tmp_path) -> None:
+    blob = bytes(range(256))
+    path = tmp_path / "blob.bin"
+    path.write_bytes(blob)
+    json_listener = listen(start_listener, service, "--format", "jsonl")
+    raw_listener = listen(start_listener, service, "--subprotocol", "raw")
+    sent_ok(cli, service, "--binary", f"@{path}")
+    code, lines, _ = json_listener.finish()
+    record = json.loads(lines[0])
+    assert (code, record["dataType"], base64.b64decode(record["data"])) == (0, "binary", blob)
+    code, lines, _ = raw_listener.finish()
+    assert (code, [base64.b64decode(line) for line in lines]) == (0, [blob])
+
+
+def test_message_from_stdin(cli, start_listener, service) -> None:
+    listener = listen(start_listener, service)
+    result = cli("send", *service, "@-", stdin=b"piped text")
+    assert result.returncode == 0, result.stderr
+    assert listener.finish()[:2] == (0, ["piped text"])
+
+
+def test_group_target_reaches_members_only(cli, start_listener, service) -> None:
+    member = start_listener(*service, "--group", "room", "--count", "1", "--timeout", "20")
+    outsider = start_listener(*service, "--timeout", "3")
+    sent_ok(cli, service, "--group", "room", "for the room")
+    assert member.finish()[:2] == (0, ["for the room"])
+    assert outsider.finish()[:2] == (0, [])
+
+
+def test_user_target_reaches_that_user_only(cli, start_listener, service) -> None:
+    ann = start_listener(*service, "--user", "ann", "--count", "1", "--timeout", "20")
+    ben = start_listener(*service, "--user", "ben", "--timeout", "3")
+    sent_ok(cli, service, "--user", "ann", "--json", '"hi ann"')
+    assert ann.finish()[:2] == (0, ['"hi ann"'])
+    assert ben.finish()[:2] == (0, [])
+
+
+def test_connection_target(cli, start_listener, service) -> None:
+    listener = start_listener(*service, "--count", "1", "--timeout", "20")
+    # "listening on hub 'h': connection <id>; Ctrl-C to stop"
+    connection_id = listener.ready_line.split("connection ")[1].split(";")[0]
+    sent_ok(cli, service, "--connection", connection_id, "just you")
+    assert listener.finish()[:2] == (0, ["just you"])
+
+
+def test_listen_times_out_short_of_count(start_listener, service) -> None:
+    listener = start_listener(*service, "--count", "2", "--timeout", "1")
+    code, lines, stderr = listener.finish()
+    assert (code, lines) == (1, [])
+    assert "0 of 2 messages" in stderr
