@@ -1,0 +1,2 @@
+# mypy: ignore-errors
+"""Contains methods for accessing the API"""

@@ -1,0 +1,2 @@
+# mypy: ignore-errors
+"""Contains endpoint functions for accessing the API"""

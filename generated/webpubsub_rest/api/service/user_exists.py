@@ -1,0 +1,127 @@
+# mypy: ignore-errors
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...models.api_version import ApiVersion
+from ...types import UNSET, Response
+
+
+def _get_kwargs(
+    hub: str,
+    user_id: str,
+    *,
+    api_version: ApiVersion,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_api_version: str = api_version
+    params["api-version"] = json_api_version
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "head",
+        "url": "/api/hubs/{hub}/users/{user_id}".format(
+            hub=quote(str(hub), safe=""),
+            user_id=quote(str(user_id), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Any:
+    if response.status_code == 200:
+        return None
+
+    if response.status_code == 404:
+        return None
+
+    return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Any]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    hub: str,
+    user_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    api_version: ApiVersion,
+) -> Response[Any]:
+    """Check whether a user has any open connection.
+
+    Args:
+        hub (str):
+        user_id (str):
+        api_version (ApiVersion): REST API versions this project supports.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any]
+    """
+
+    kwargs = _get_kwargs(
+        hub=hub,
+        user_id=user_id,
+        api_version=api_version,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio_detailed(
+    hub: str,
+    user_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    api_version: ApiVersion,
+) -> Response[Any]:
+    """Check whether a user has any open connection.
+
+    Args:
+        hub (str):
+        user_id (str):
+        api_version (ApiVersion): REST API versions this project supports.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any]
+    """
+
+    kwargs = _get_kwargs(
+        hub=hub,
+        user_id=user_id,
+        api_version=api_version,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)

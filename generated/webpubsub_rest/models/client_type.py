@@ -1,0 +1,18 @@
+# mypy: ignore-errors
+from typing import Literal
+
+ClientType = Literal["Default", "MQTT", "SocketIO"]
+
+CLIENT_TYPE_VALUES: set[ClientType] = {
+    "Default",
+    "MQTT",
+    "SocketIO",
+}
+
+
+def check_client_type(value: str) -> ClientType:
+    if value in CLIENT_TYPE_VALUES:
+        return value
+    raise TypeError(
+        f"Unexpected value {value!r}. Expected one of {CLIENT_TYPE_VALUES!r}"
+    )

@@ -1,0 +1,17 @@
+# mypy: ignore-errors
+from typing import Literal
+
+Permission = Literal["joinLeaveGroup", "sendToGroup"]
+
+PERMISSION_VALUES: set[Permission] = {
+    "joinLeaveGroup",
+    "sendToGroup",
+}
+
+
+def check_permission(value: str) -> Permission:
+    if value in PERMISSION_VALUES:
+        return value
+    raise TypeError(
+        f"Unexpected value {value!r}. Expected one of {PERMISSION_VALUES!r}"
+    )
