@@ -1,0 +1,68 @@
+"""A service-relative request for ``send_request``, like ``azure.core.rest.HttpRequest``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+import httpx
+
+from ._core import Call, Exchange, ServiceCore
+
+
+@attrs.frozen
+class HttpRequest:
+    """A raw request to the service, authenticated and retried by ``send_request``.
+
+    Attributes:
+        method: HTTP method, e.g. ``"HEAD"``.
+        url: a path relative to the endpoint (``"/api/health"``) or an absolute URL.
+        params: query parameters; a list value repeats the parameter.
+        headers: extra request headers.
+        content: the body as bytes or str (UTF-8).
+        json: a JSON-serialisable body (sets ``Content-Type: application/json``).
+    """
+
+    method: str
+    url: str
+    params: Mapping[str, Any] | None = attrs.field(default=None, kw_only=True)
+    headers: Mapping[str, str] | None = attrs.field(default=None, kw_only=True)
+    content: bytes | str | None = attrs.field(default=None, kw_only=True)
+    json: Any = attrs.field(default=None, kw_only=True)
+
+
+def send_request(
+    core: ServiceCore, request: HttpRequest | httpx.Request
+) -> Exchange[httpx.Response]:
+    """The exchange for a raw request: relative URLs are resolved against the client's base
+    URL; the response is returned whatever its status (retryable statuses are retried)."""
+    if isinstance(request, HttpRequest):
+        content = request.content
+        headers = dict(request.headers or {})
+        if request.json is not None:
+            content = json.dumps(request.json)
+            headers.setdefault("Content-Type", "application/json")
+        prepared = httpx.Request(
+            request.method.upper(),
+            _absolute(core, httpx.URL(request.url)),
+            params=request.params,
+            headers=headers,
+            content=content,
+        )
+    else:
+        prepared = request
+        prepared.url = _absolute(core, prepared.url)
+        prepared.read()  # so a retry can replay a streamed body
+    return core.exchange(Call(prepared, None, _response))
+
+
+def _absolute(core: ServiceCore, url: httpx.URL) -> httpx.URL:
+    if url.is_relative_url:
+        return httpx.URL(core.base_url + "/" + url.raw_path.decode("ascii").lstrip("/"))
+    return url
+
+
+def _response(response: httpx.Response) -> httpx.Response:
+    return response

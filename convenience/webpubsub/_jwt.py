@@ -1,0 +1,86 @@
+"""HS256 JSON Web Tokens signed with the access key.
+
+Signing is done here rather than through PyJWT because it sits on the hot path of every
+request (a few microseconds instead of ~20) and because PyJWT warns about the short keys the
+local emulator uses.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+from collections.abc import Mapping
+from typing import Any
+
+#: Lifetime of the per-request service token, as the official SDK uses.
+SERVICE_TOKEN_LIFETIME_SECONDS = 60
+#: A cached service token is reused only while it still has this much life left, so clock
+#: skew and slow networks never present an expired token.
+_REUSE_MARGIN_SECONDS = 30
+_CACHE_LIMIT = 1024
+
+_DEFAULT_HEADER = {"alg": "HS256", "typ": "JWT"}
+
+
+def _b64(data: bytes) -> bytes:
+    return base64.urlsafe_b64encode(data).rstrip(b"=")
+
+
+def _json(value: Mapping[str, Any]) -> bytes:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+_DEFAULT_HEADER_SEGMENT = _b64(_json(_DEFAULT_HEADER))
+
+
+def encode_hs256(
+    claims: Mapping[str, Any], key: str, extra_headers: Mapping[str, Any] | None = None
+) -> str:
+    """Return a compact JWS of ``claims`` signed with HMAC-SHA256 over ``key`` (UTF-8)."""
+    header = (
+        _b64(_json({**_DEFAULT_HEADER, **extra_headers}))
+        if extra_headers
+        else _DEFAULT_HEADER_SEGMENT
+    )
+    signing_input = header + b"." + _b64(_json(claims))
+    signature = hmac.new(key.encode(), signing_input, hashlib.sha256).digest()
+    return (signing_input + b"." + _b64(signature)).decode("ascii")
+
+
+class ServiceTokenSigner:
+    """Signs the ``Authorization`` token of REST calls, caching one token per audience.
+
+    The audience is the full request URL, so repeated identical calls (the common case in a
+    hot loop) reuse a token for up to ``SERVICE_TOKEN_LIFETIME_SECONDS - _REUSE_MARGIN_SECONDS``.
+    Rotating the key (``credential.update``) empties the cache.
+    """
+
+    __slots__ = ("_cache", "_cached_key", "_credential")
+
+    def __init__(self, credential: Any) -> None:
+        self._credential = credential
+        self._cached_key: str | None = None
+        self._cache: dict[str, tuple[str, float]] = {}
+
+    def token_for(self, audience: str) -> str:
+        key: str = self._credential.key
+        now = time.time()
+        if key is not self._cached_key:
+            self._cache.clear()
+            self._cached_key = key
+        else:
+            hit = self._cache.get(audience)
+            if hit is not None and hit[1] > now:
+                return hit[0]
+        expires = int(now) + SERVICE_TOKEN_LIFETIME_SECONDS
+        token = encode_hs256({"aud": audience, "exp": expires}, key)
+        if len(self._cache) >= _CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[audience] = (token, expires - _REUSE_MARGIN_SECONDS)
+        return token
+
+    def __repr__(self) -> str:
+        return "ServiceTokenSigner(key=<redacted>)"

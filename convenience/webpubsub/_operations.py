@@ -1,0 +1,514 @@
+"""One builder per REST operation, shared by the sync and async clients.
+
+Each builder validates its arguments, gets method, path and query from the generated
+``webpubsub_rest`` operation (``_get_kwargs``), and returns the exchange that runs it (see
+:mod:`webpubsub._core`). Nothing here performs I/O.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping
+from typing import Any, cast
+
+import httpx
+from webpubsub_rest.api.service import (
+    add_connection_to_group as rest_add_connection_to_group,
+)
+from webpubsub_rest.api.service import (
+    add_connections_to_groups as rest_add_connections_to_groups,
+)
+from webpubsub_rest.api.service import add_user_to_group as rest_add_user_to_group
+from webpubsub_rest.api.service import check_permission as rest_check_permission
+from webpubsub_rest.api.service import close_all_connections as rest_close_all_connections
+from webpubsub_rest.api.service import close_connection as rest_close_connection
+from webpubsub_rest.api.service import close_group_connections as rest_close_group_connections
+from webpubsub_rest.api.service import close_user_connections as rest_close_user_connections
+from webpubsub_rest.api.service import connection_exists as rest_connection_exists
+from webpubsub_rest.api.service import generate_client_token as rest_generate_client_token
+from webpubsub_rest.api.service import grant_permission as rest_grant_permission
+from webpubsub_rest.api.service import group_exists as rest_group_exists
+from webpubsub_rest.api.service import list_connections_in_group as rest_list_connections
+from webpubsub_rest.api.service import (
+    remove_connection_from_all_groups as rest_remove_connection_from_all_groups,
+)
+from webpubsub_rest.api.service import (
+    remove_connection_from_group as rest_remove_connection_from_group,
+)
+from webpubsub_rest.api.service import (
+    remove_connections_from_groups as rest_remove_connections_from_groups,
+)
+from webpubsub_rest.api.service import (
+    remove_user_from_all_groups as rest_remove_user_from_all_groups,
+)
+from webpubsub_rest.api.service import remove_user_from_group as rest_remove_user_from_group
+from webpubsub_rest.api.service import revoke_permission as rest_revoke_permission
+from webpubsub_rest.api.service import send_to_all as rest_send_to_all
+from webpubsub_rest.api.service import send_to_connection as rest_send_to_connection
+from webpubsub_rest.api.service import send_to_group as rest_send_to_group
+from webpubsub_rest.api.service import send_to_user as rest_send_to_user
+from webpubsub_rest.api.service import user_exists as rest_user_exists
+from webpubsub_rest.models import (
+    AddToGroupsRequest,
+    ApiVersion,
+    ClientType,
+    Permission,
+    RemoveFromGroupsRequest,
+)
+from webpubsub_rest.types import UNSET
+
+from . import _validation as check
+from ._content import encode_message
+from ._core import Call, Exchange, ServiceCore
+from ._jwt import encode_hs256
+from ._paging import ConnectionPages
+from .exceptions import InvalidArgumentTypeError, ServiceResponseError
+
+_SUCCESS = range(200, 300)
+_EXISTS = (*_SUCCESS, 404)
+
+#: Client URL path prefix per client protocol.
+_CLIENT_PATHS = {
+    "Default": "/client/hubs/",
+    "MQTT": "/clients/mqtt/hubs/",
+    "SocketIO": "/clients/socketio/hubs/",
+}
+
+
+def _request(
+    core: ServiceCore,
+    rest_kwargs: dict[str, Any],
+    *,
+    content: bytes | None = None,
+    content_type: str | None = None,
+) -> httpx.Request:
+    """An ``httpx.Request`` for the generated operation's method, path and query, addressed to
+    the client's base URL, carrying ``content`` if given."""
+    params = rest_kwargs["params"]
+    body = rest_kwargs.get("json")
+    if body is not None:
+        content, content_type = json.dumps(body).encode(), "application/json"
+    return httpx.Request(
+        rest_kwargs["method"].upper(),
+        core.base_url + rest_kwargs["url"],
+        params=params,
+        content=content,
+        headers={"Content-Type": content_type} if content_type else None,
+    )
+
+
+def _none(_: httpx.Response) -> None:
+    return None
+
+
+def _found(response: httpx.Response) -> bool:
+    return response.status_code != 404
+
+
+def _run(core: ServiceCore, request: httpx.Request) -> Exchange[None]:
+    return core.exchange(Call(request, _SUCCESS, _none))
+
+
+def _exists(core: ServiceCore, request: httpx.Request) -> Exchange[bool]:
+    return core.exchange(Call(request, _EXISTS, _found))
+
+
+def _version(core: ServiceCore) -> ApiVersion:
+    # Any version string is passed through, so services newer than the spec keep working.
+    return cast(ApiVersion, core.api_version)
+
+
+def _unset_if_none(value: Any) -> Any:
+    # The generated builders take UNSET, not None, for an omitted optional parameter.
+    return UNSET if value is None else value
+
+
+# -- sending -------------------------------------------------------------------------------
+
+
+def send_to_all(
+    core: ServiceCore,
+    message: object,
+    *,
+    excluded: object,
+    filter: object,
+    content_type: str | None,
+    message_ttl_seconds: object,
+) -> Exchange[None]:
+    content, media = encode_message(message, content_type)
+    rest = rest_send_to_all._get_kwargs(
+        core.hub,
+        excluded=_unset_if_none(check.str_list("excluded", excluded)),
+        filter_=_unset_if_none(check.optional_str("filter", filter)),
+        message_ttl_seconds=_unset_if_none(check.ttl(message_ttl_seconds)),
+        api_version=_version(core),
+    )
+    return _run(core, _request(core, rest, content=content, content_type=media))
+
+
+def send_to_user(
+    core: ServiceCore,
+    user_id: object,
+    message: object,
+    *,
+    filter: object,
+    content_type: str | None,
+    message_ttl_seconds: object,
+) -> Exchange[None]:
+    content, media = encode_message(message, content_type)
+    rest = rest_send_to_user._get_kwargs(
+        core.hub,
+        check.identifier("user_id", user_id),
+        filter_=_unset_if_none(check.optional_str("filter", filter)),
+        message_ttl_seconds=_unset_if_none(check.ttl(message_ttl_seconds)),
+        api_version=_version(core),
+    )
+    return _run(core, _request(core, rest, content=content, content_type=media))
+
+
+def send_to_group(
+    core: ServiceCore,
+    group: object,
+    message: object,
+    *,
+    excluded: object,
+    filter: object,
+    content_type: str | None,
+    message_ttl_seconds: object,
+) -> Exchange[None]:
+    content, media = encode_message(message, content_type)
+    rest = rest_send_to_group._get_kwargs(
+        core.hub,
+        check.group(group),
+        excluded=_unset_if_none(check.str_list("excluded", excluded)),
+        filter_=_unset_if_none(check.optional_str("filter", filter)),
+        message_ttl_seconds=_unset_if_none(check.ttl(message_ttl_seconds)),
+        api_version=_version(core),
+    )
+    return _run(core, _request(core, rest, content=content, content_type=media))
+
+
+def send_to_connection(
+    core: ServiceCore,
+    connection_id: object,
+    message: object,
+    *,
+    content_type: str | None,
+    message_ttl_seconds: object,
+) -> Exchange[None]:
+    content, media = encode_message(message, content_type)
+    rest = rest_send_to_connection._get_kwargs(
+        core.hub,
+        check.identifier("connection_id", connection_id),
+        message_ttl_seconds=_unset_if_none(check.ttl(message_ttl_seconds)),
+        api_version=_version(core),
+    )
+    return _run(core, _request(core, rest, content=content, content_type=media))
+
+
+# -- groups --------------------------------------------------------------------------------
+
+
+def add_user_to_group(core: ServiceCore, group: object, user_id: object) -> Exchange[None]:
+    rest = rest_add_user_to_group._get_kwargs(
+        core.hub,
+        check.group(group),
+        check.identifier("user_id", user_id),
+        api_version=_version(core),
+    )
+    return _run(core, _request(core, rest))
+
+
+def remove_user_from_group(core: ServiceCore, group: object, user_id: object) -> Exchange[None]:
+    rest = rest_remove_user_from_group._get_kwargs(
+        core.hub,
+        check.group(group),
+        check.identifier("user_id", user_id),
+        api_version=_version(core),
+    )
+    return _run(core, _request(core, rest))
+
+
+def remove_user_from_all_groups(core: ServiceCore, user_id: object) -> Exchange[None]:
+    rest = rest_remove_user_from_all_groups._get_kwargs(
+        core.hub, check.identifier("user_id", user_id), api_version=_version(core)
+    )
+    return _run(core, _request(core, rest))
+
+
+def add_connection_to_group(
+    core: ServiceCore, group: object, connection_id: object
+) -> Exchange[None]:
+    rest = rest_add_connection_to_group._get_kwargs(
+        core.hub,
+        check.group(group),
+        check.identifier("connection_id", connection_id),
+        api_version=_version(core),
+    )
+    return _run(core, _request(core, rest))
+
+
+def remove_connection_from_group(
+    core: ServiceCore, group: object, connection_id: object
+) -> Exchange[None]:
+    rest = rest_remove_connection_from_group._get_kwargs(
+        core.hub,
+        check.group(group),
+        check.identifier("connection_id", connection_id),
+        api_version=_version(core),
+    )
+    return _run(core, _request(core, rest))
+
+
+def remove_connection_from_all_groups(core: ServiceCore, connection_id: object) -> Exchange[None]:
+    rest = rest_remove_connection_from_all_groups._get_kwargs(
+        core.hub, check.identifier("connection_id", connection_id), api_version=_version(core)
+    )
+    return _run(core, _request(core, rest))
+
+
+def add_connections_to_groups(core: ServiceCore, groups: object, filter: object) -> Exchange[None]:
+    body = AddToGroupsRequest(
+        groups=check.group_list("groups", groups), filter_=check.identifier("filter", filter)
+    )
+    rest = rest_add_connections_to_groups._get_kwargs(
+        core.hub, body=body, api_version=_version(core)
+    )
+    return _run(core, _request(core, rest))
+
+
+def remove_connections_from_groups(
+    core: ServiceCore, groups: object, filter: object
+) -> Exchange[None]:
+    body = RemoveFromGroupsRequest(
+        groups=check.group_list("groups", groups), filter_=check.identifier("filter", filter)
+    )
+    rest = rest_remove_connections_from_groups._get_kwargs(
+        core.hub, body=body, api_version=_version(core)
+    )
+    return _run(core, _request(core, rest))
+
+
+def list_connections(
+    core: ServiceCore, *, group: object, top: object, maxpagesize: object
+) -> ConnectionPages:
+    checked_top = None if top is None else check.bounded_int("top", top, 1)
+    page_size = (
+        None
+        if maxpagesize is None
+        else check.bounded_int("maxpagesize", maxpagesize, 1, check.MAX_PAGE_SIZE)
+    )
+    rest = rest_list_connections._get_kwargs(
+        core.hub,
+        check.group(group),
+        maxpagesize=_unset_if_none(page_size),
+        top=_unset_if_none(checked_top),
+        api_version=_version(core),
+    )
+    return ConnectionPages(core, _request(core, rest), checked_top)
+
+
+# -- existence -----------------------------------------------------------------------------
+
+
+def connection_exists(core: ServiceCore, connection_id: object) -> Exchange[bool]:
+    rest = rest_connection_exists._get_kwargs(
+        core.hub, check.identifier("connection_id", connection_id), api_version=_version(core)
+    )
+    return _exists(core, _request(core, rest))
+
+
+def user_exists(core: ServiceCore, user_id: object) -> Exchange[bool]:
+    rest = rest_user_exists._get_kwargs(
+        core.hub, check.identifier("user_id", user_id), api_version=_version(core)
+    )
+    return _exists(core, _request(core, rest))
+
+
+def group_exists(core: ServiceCore, group: object) -> Exchange[bool]:
+    rest = rest_group_exists._get_kwargs(core.hub, check.group(group), api_version=_version(core))
+    return _exists(core, _request(core, rest))
+
+
+# -- closing -------------------------------------------------------------------------------
+
+
+def close_all_connections(core: ServiceCore, *, excluded: object, reason: object) -> Exchange[None]:
+    rest = rest_close_all_connections._get_kwargs(
+        core.hub,
+        excluded=_unset_if_none(check.str_list("excluded", excluded)),
+        reason=_unset_if_none(check.optional_str("reason", reason)),
+        api_version=_version(core),
+    )
+    return _run(core, _request(core, rest))
+
+
+def close_user_connections(
+    core: ServiceCore, user_id: object, *, excluded: object, reason: object
+) -> Exchange[None]:
+    rest = rest_close_user_connections._get_kwargs(
+        core.hub,
+        check.identifier("user_id", user_id),
+        excluded=_unset_if_none(check.str_list("excluded", excluded)),
+        reason=_unset_if_none(check.optional_str("reason", reason)),
+        api_version=_version(core),
+    )
+    return _run(core, _request(core, rest))
+
+
+def close_group_connections(
+    core: ServiceCore, group: object, *, excluded: object, reason: object
+) -> Exchange[None]:
+    rest = rest_close_group_connections._get_kwargs(
+        core.hub,
+        check.group(group),
+        excluded=_unset_if_none(check.str_list("excluded", excluded)),
+        reason=_unset_if_none(check.optional_str("reason", reason)),
+        api_version=_version(core),
+    )
+    return _run(core, _request(core, rest))
+
+
+def close_connection(core: ServiceCore, connection_id: object, *, reason: object) -> Exchange[None]:
+    rest = rest_close_connection._get_kwargs(
+        core.hub,
+        check.identifier("connection_id", connection_id),
+        reason=_unset_if_none(check.optional_str("reason", reason)),
+        api_version=_version(core),
+    )
+    return _run(core, _request(core, rest))
+
+
+# -- permissions ---------------------------------------------------------------------------
+
+
+def grant_permission(
+    core: ServiceCore, permission: object, connection_id: object, *, target_name: object
+) -> Exchange[None]:
+    rest = rest_grant_permission._get_kwargs(
+        core.hub,
+        cast(Permission, check.permission(permission)),
+        check.identifier("connection_id", connection_id),
+        target_name=_unset_if_none(check.optional_str("target_name", target_name)),
+        api_version=_version(core),
+    )
+    return _run(core, _request(core, rest))
+
+
+def revoke_permission(
+    core: ServiceCore, permission: object, connection_id: object, *, target_name: object
+) -> Exchange[None]:
+    rest = rest_revoke_permission._get_kwargs(
+        core.hub,
+        cast(Permission, check.permission(permission)),
+        check.identifier("connection_id", connection_id),
+        target_name=_unset_if_none(check.optional_str("target_name", target_name)),
+        api_version=_version(core),
+    )
+    return _run(core, _request(core, rest))
+
+
+def has_permission(
+    core: ServiceCore, permission: object, connection_id: object, *, target_name: object
+) -> Exchange[bool]:
+    rest = rest_check_permission._get_kwargs(
+        core.hub,
+        cast(Permission, check.permission(permission)),
+        check.identifier("connection_id", connection_id),
+        target_name=_unset_if_none(check.optional_str("target_name", target_name)),
+        api_version=_version(core),
+    )
+    return _exists(core, _request(core, rest))
+
+
+# -- client access tokens ------------------------------------------------------------------
+
+
+def get_client_access_token(
+    core: ServiceCore,
+    *,
+    user_id: object,
+    roles: object,
+    groups: object,
+    minutes_to_expire: object,
+    jwt_headers: object,
+    client_protocol: object,
+) -> Exchange[dict[str, str]]:
+    """Validate eagerly, then sign locally (key) or ask the service (Entra ID)."""
+    user = check.optional_str("user_id", user_id)
+    role_list = check.str_list("roles", roles)
+    group_list = check.str_list("groups", groups)
+    minutes = check.bounded_int("minutes_to_expire", minutes_to_expire, 1)
+    protocol = check.client_protocol(client_protocol)
+    if jwt_headers is not None and not isinstance(jwt_headers, Mapping):
+        raise InvalidArgumentTypeError(
+            f"jwt_headers must be a dict, got {type(jwt_headers).__name__}"
+        )
+    origin = core.origin.lower()
+    base_url = "ws" + origin[4:] + _CLIENT_PATHS[protocol] + core.hub
+    if core.uses_key:
+        token = sign_client_token(
+            audience=origin + _CLIENT_PATHS[protocol] + core.hub,
+            key=core.credential.key,
+            user_id=user,
+            roles=role_list,
+            groups=group_list,
+            minutes_to_expire=minutes,
+            jwt_headers=jwt_headers,
+        )
+        return _ready(_client_url(base_url, token))
+    rest = rest_generate_client_token._get_kwargs(
+        core.hub,
+        user_id=_unset_if_none(user),
+        role=_unset_if_none(role_list),
+        minutes_to_expire=minutes,
+        group=_unset_if_none(group_list),
+        client_type=cast(ClientType, protocol),
+        api_version=_version(core),
+    )
+
+    def from_service(response: httpx.Response) -> dict[str, str]:
+        try:
+            token = response.json()["token"]
+        except (ValueError, KeyError, TypeError):
+            raise ServiceResponseError(
+                f"generateToken answered without a 'token' field: {response.text[:200]!r}"
+            ) from None
+        return _client_url(base_url, str(token))
+
+    return core.exchange(Call(_request(core, rest), (200,), from_service))
+
+
+def sign_client_token(
+    *,
+    audience: str,
+    key: str,
+    user_id: str | None,
+    roles: list[str] | None,
+    groups: list[str] | None,
+    minutes_to_expire: int,
+    jwt_headers: Mapping[str, Any] | None,
+) -> str:
+    """The client access token the service accepts on ``/client/hubs/<hub>``: ``aud``, ``iat``,
+    ``exp`` (``minutes_to_expire`` from now), and ``sub``, ``role``, ``webpubsub.group`` when
+    given."""
+    now = int(time.time())
+    claims: dict[str, Any] = {"aud": audience, "iat": now, "exp": now + minutes_to_expire * 60}
+    if user_id:
+        claims["sub"] = user_id
+    if roles:
+        claims["role"] = roles
+    if groups:
+        claims["webpubsub.group"] = groups
+    return encode_hs256(claims, key, jwt_headers)
+
+
+def _client_url(base_url: str, token: str) -> dict[str, str]:
+    return {"baseUrl": base_url, "token": token, "url": f"{base_url}?access_token={token}"}
+
+
+def _ready(value: dict[str, str]) -> Exchange[dict[str, str]]:
+    """An exchange that needs no I/O."""
+    return value
+    yield  # makes this a generator

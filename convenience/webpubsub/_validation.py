@@ -1,0 +1,145 @@
+"""Checks on user input, run before a request is built.
+
+Each checker returns the value (possibly normalised) or raises an error naming the argument,
+the offending value and the rule it broke.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from .exceptions import InvalidArgumentError, InvalidArgumentTypeError
+
+HUB_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_`,.\[\]]{0,127}")
+MAX_GROUP_LENGTH = 1024
+MAX_TTL_SECONDS = 300
+MAX_PAGE_SIZE = 200
+PERMISSIONS = ("sendToGroup", "joinLeaveGroup")
+CLIENT_PROTOCOLS = {"default": "Default", "mqtt": "MQTT", "socketio": "SocketIO"}
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _require_str(name: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise InvalidArgumentTypeError(f"{name} must be a str, got {type(value).__name__}")
+    return value
+
+
+def hub(value: object) -> str:
+    text = _require_str("hub", value)
+    if not HUB_PATTERN.fullmatch(text):
+        raise InvalidArgumentError(
+            f"hub {_shown(value)} is invalid: it must start with a letter, contain only letters, "
+            "digits and _ ` , . [ ] and be at most 128 characters"
+        )
+    return text
+
+
+def endpoint(value: object) -> str:
+    """An http(s) URL with a host; returned without trailing slash."""
+    text = _require_str("endpoint", value).strip().rstrip("/")
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise InvalidArgumentError(
+            f"endpoint {_shown(value)} is invalid: "
+            "it must be an http:// or https:// URL with a host"
+        )
+    if parts.query or parts.fragment:
+        raise InvalidArgumentError(
+            f"endpoint {_shown(value)} is invalid: it must not carry a query or fragment"
+        )
+    return text
+
+
+def port(value: object) -> int:
+    if isinstance(value, str) and value.isdigit():
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 65535:
+        raise InvalidArgumentError(
+            f"port {_shown(value)} is invalid: it must be an integer in 1..65535"
+        )
+    return value
+
+
+def group(value: object, name: str = "group") -> str:
+    text = _require_str(name, value)
+    if not 1 <= len(text) <= MAX_GROUP_LENGTH or text.isspace():
+        raise InvalidArgumentError(
+            f"{name} {_shown(value)} is invalid: it must be 1..{MAX_GROUP_LENGTH} characters "
+            "and not only whitespace"
+        )
+    return text
+
+
+def identifier(name: str, value: object) -> str:
+    """A connection id or user id: a non-empty string."""
+    text = _require_str(name, value)
+    if not text:
+        raise InvalidArgumentError(f"{name} must not be empty")
+    return text
+
+
+def optional_str(name: str, value: object) -> str | None:
+    return None if value is None else _require_str(name, value)
+
+
+def str_list(name: str, values: object) -> list[str] | None:
+    """A list of strings; a lone str is refused because iterating it would split characters."""
+    if values is None:
+        return None
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise InvalidArgumentTypeError(
+            f"{name} must be a list of str, got {type(values).__name__} {_shown(values)}"
+        )
+    items = list(values)
+    for item in items:
+        _require_str(f"each item of {name}", item)
+    return items
+
+
+def group_list(name: str, values: object) -> list[str]:
+    items = str_list(name, values)
+    if not items:
+        raise InvalidArgumentError(f"{name} must contain at least one group")
+    for item in items:
+        group(item, f"item of {name}")
+    return items
+
+
+def bounded_int(name: str, value: object, low: int, high: int | None = None) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise InvalidArgumentTypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < low or (high is not None and value > high):
+        rule = f"in {low}..{high}" if high is not None else f">= {low}"
+        raise InvalidArgumentError(f"{name} {value} is invalid: it must be {rule}")
+    return value
+
+
+def ttl(value: object) -> int | None:
+    return None if value is None else bounded_int("message_ttl_seconds", value, 0, MAX_TTL_SECONDS)
+
+
+def permission(value: object) -> str:
+    text = _require_str("permission", value)
+    if text not in PERMISSIONS:
+        raise InvalidArgumentError(
+            f"permission {_shown(value)} is invalid: it must be one of {', '.join(PERMISSIONS)}"
+        )
+    return text
+
+
+def client_protocol(value: object) -> str:
+    text = _require_str("client_protocol", value)
+    canonical = CLIENT_PROTOCOLS.get(text.lower())
+    if canonical is None:
+        raise InvalidArgumentError(
+            f"client_protocol {_shown(value)} is invalid: it must be one of "
+            f"{', '.join(CLIENT_PROTOCOLS.values())} (case-insensitive)"
+        )
+    return canonical

@@ -1,0 +1,132 @@
+"""Exceptions raised by the Web PubSub client.
+
+The names mirror ``azure.core.exceptions`` so code migrating from the official SDK keeps
+reading naturally; catching :class:`WebPubSubError` catches every runtime failure of a call.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+
+__all__ = [
+    "ClientAuthenticationError",
+    "HttpResponseError",
+    "InvalidArgumentError",
+    "InvalidArgumentTypeError",
+    "InvalidConnectionStringError",
+    "PermissionDeniedError",
+    "ResourceExistsError",
+    "ResourceNotFoundError",
+    "ServiceRequestError",
+    "ServiceResponseError",
+    "TooManyRequestsError",
+    "WebPubSubError",
+]
+
+
+class WebPubSubError(Exception):
+    """Base class of every exception this package raises."""
+
+
+class InvalidArgumentError(WebPubSubError, ValueError):
+    """An argument broke a rule of the API; raised before anything is sent."""
+
+
+class InvalidArgumentTypeError(WebPubSubError, TypeError):
+    """An argument has a type the API cannot carry; raised before anything is sent."""
+
+
+class InvalidConnectionStringError(InvalidArgumentError):
+    """A connection string is malformed or lacks a required field."""
+
+
+class ServiceRequestError(WebPubSubError):
+    """The request could not be delivered (connection refused, DNS failure, connect timeout).
+
+    Raised after the retry budget is spent. ``__cause__`` holds the underlying httpx error.
+    """
+
+
+class ServiceResponseError(ServiceRequestError):
+    """The request was sent but no complete response arrived (read timeout, dropped connection)."""
+
+
+class HttpResponseError(WebPubSubError):
+    """The service answered with a status code the operation does not expect.
+
+    Attributes:
+        status_code: the HTTP status code, e.g. ``400``.
+        reason: the HTTP reason phrase, e.g. ``"Bad Request"``.
+        error_code: the service's error code, from the JSON body's ``code`` or the
+            ``x-ms-error-code`` header; ``None`` when neither is present.
+        message: a human-readable description (the body's ``message`` when available).
+        response: the :class:`httpx.Response` received (its body already read).
+    """
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.response = response
+        self.status_code: int = response.status_code
+        self.reason: str = response.reason_phrase
+        body = _error_body(response)
+        code = body.get("code")
+        self.error_code: str | None = (
+            code if isinstance(code, str) else response.headers.get("x-ms-error-code")
+        )
+        detail = body.get("message")
+        if not isinstance(detail, str) or not detail:
+            detail = response.text[:500] if response.content else ""
+        request = response.request
+        self.message: str = (
+            f"{request.method} {request.url.copy_with(query=None)} failed with "
+            f"{self.status_code} {self.reason}"
+            + (f" ({self.error_code})" if self.error_code else "")
+            + (f": {detail}" if detail else "")
+        )
+        super().__init__(self.message)
+
+
+class ClientAuthenticationError(HttpResponseError):
+    """HTTP 401: the access key or token was rejected."""
+
+
+class PermissionDeniedError(HttpResponseError):
+    """HTTP 403: the credential is valid but not allowed to perform the operation."""
+
+
+class ResourceNotFoundError(HttpResponseError):
+    """HTTP 404: the connection, user, group or hub does not exist."""
+
+
+class ResourceExistsError(HttpResponseError):
+    """HTTP 409: the request conflicts with the current state."""
+
+
+class TooManyRequestsError(HttpResponseError):
+    """HTTP 429: the service throttled the request and retries were exhausted or disabled."""
+
+
+_ERROR_BY_STATUS: dict[int, type[HttpResponseError]] = {
+    401: ClientAuthenticationError,
+    403: PermissionDeniedError,
+    404: ResourceNotFoundError,
+    409: ResourceExistsError,
+    429: TooManyRequestsError,
+}
+
+
+def error_for_response(response: httpx.Response) -> HttpResponseError:
+    """Build the most specific :class:`HttpResponseError` for an unexpected response."""
+    return _ERROR_BY_STATUS.get(response.status_code, HttpResponseError)(response)
+
+
+def _error_body(response: httpx.Response) -> dict[str, Any]:
+    if not response.content:
+        return {}
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
