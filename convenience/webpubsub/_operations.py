@@ -138,7 +138,7 @@ def send_to_all(
 ) -> Exchange[None]:
     content, media = encode_message(message, content_type)
     rest = rest_send_to_all._get_kwargs(
-        core.hub,
+        hub=core.hub,
         excluded=_unset_if_none(check.str_list("excluded", excluded)),
         filter_=_unset_if_none(check.optional_str("filter", filter)),
         message_ttl_seconds=_unset_if_none(check.ttl(message_ttl_seconds)),
@@ -158,8 +158,8 @@ def send_to_user(
 ) -> Exchange[None]:
     content, media = encode_message(message, content_type)
     rest = rest_send_to_user._get_kwargs(
-        core.hub,
-        check.identifier("user_id", user_id),
+        hub=core.hub,
+        user_id=check.identifier("user_id", user_id),
         filter_=_unset_if_none(check.optional_str("filter", filter)),
         message_ttl_seconds=_unset_if_none(check.ttl(message_ttl_seconds)),
         api_version=_version(core),
@@ -179,8 +179,8 @@ def send_to_group(
 ) -> Exchange[None]:
     content, media = encode_message(message, content_type)
     rest = rest_send_to_group._get_kwargs(
-        core.hub,
-        check.group(group),
+        hub=core.hub,
+        group=check.group(group),
         excluded=_unset_if_none(check.str_list("excluded", excluded)),
         filter_=_unset_if_none(check.optional_str("filter", filter)),
         message_ttl_seconds=_unset_if_none(check.ttl(message_ttl_seconds)),
@@ -199,8 +199,8 @@ def send_to_connection(
 ) -> Exchange[None]:
     content, media = encode_message(message, content_type)
     rest = rest_send_to_connection._get_kwargs(
-        core.hub,
-        check.identifier("connection_id", connection_id),
+        hub=core.hub,
+        connection_id=check.identifier("connection_id", connection_id),
         message_ttl_seconds=_unset_if_none(check.ttl(message_ttl_seconds)),
         api_version=_version(core),
     )
@@ -212,9 +212,9 @@ def send_to_connection(
 
 def add_user_to_group(core: ServiceCore, group: object, user_id: object) -> Exchange[None]:
     rest = rest_add_user_to_group._get_kwargs(
-        core.hub,
-        check.group(group),
-        check.identifier("user_id", user_id),
+        hub=core.hub,
+        group=check.group(group),
+        user_id=check.identifier("user_id", user_id),
         api_version=_version(core),
     )
     return _run(core, _request(core, rest))
@@ -222,9 +222,9 @@ def add_user_to_group(core: ServiceCore, group: object, user_id: object) -> Exch
 
 def remove_user_from_group(core: ServiceCore, group: object, user_id: object) -> Exchange[None]:
     rest = rest_remove_user_from_group._get_kwargs(
-        core.hub,
-        check.group(group),
-        check.identifier("user_id", user_id),
+        hub=core.hub,
+        group=check.group(group),
+        user_id=check.identifier("user_id", user_id),
         api_version=_version(core),
     )
     return _run(core, _request(core, rest))
@@ -232,7 +232,7 @@ def remove_user_from_group(core: ServiceCore, group: object, user_id: object) ->
 
 def remove_user_from_all_groups(core: ServiceCore, user_id: object) -> Exchange[None]:
     rest = rest_remove_user_from_all_groups._get_kwargs(
-        core.hub, check.identifier("user_id", user_id), api_version=_version(core)
+        hub=core.hub, user_id=check.identifier("user_id", user_id), api_version=_version(core)
     )
     return _run(core, _request(core, rest))
 
@@ -241,9 +241,9 @@ def add_connection_to_group(
     core: ServiceCore, group: object, connection_id: object
 ) -> Exchange[None]:
     rest = rest_add_connection_to_group._get_kwargs(
-        core.hub,
-        check.group(group),
-        check.identifier("connection_id", connection_id),
+        hub=core.hub,
+        group=check.group(group),
+        connection_id=check.identifier("connection_id", connection_id),
         api_version=_version(core),
     )
     return _run(core, _request(core, rest))
@@ -253,9 +253,9 @@ def remove_connection_from_group(
     core: ServiceCore, group: object, connection_id: object
 ) -> Exchange[None]:
     rest = rest_remove_connection_from_group._get_kwargs(
-        core.hub,
-        check.group(group),
-        check.identifier("connection_id", connection_id),
+        hub=core.hub,
+        group=check.group(group),
+        connection_id=check.identifier("connection_id", connection_id),
         api_version=_version(core),
     )
     return _run(core, _request(core, rest))
@@ -263,7 +263,9 @@ def remove_connection_from_group(
 
 def remove_connection_from_all_groups(core: ServiceCore, connection_id: object) -> Exchange[None]:
     rest = rest_remove_connection_from_all_groups._get_kwargs(
-        core.hub, check.identifier("connection_id", connection_id), api_version=_version(core)
+        hub=core.hub,
+        connection_id=check.identifier("connection_id", connection_id),
+        api_version=_version(core),
     )
     return _run(core, _request(core, rest))
 
@@ -273,7 +275,7 @@ def add_connections_to_groups(core: ServiceCore, groups: object, filter: object)
         groups=check.group_list("groups", groups), filter_=check.identifier("filter", filter)
     )
     rest = rest_add_connections_to_groups._get_kwargs(
-        core.hub, body=body, api_version=_version(core)
+        hub=core.hub, body=body, api_version=_version(core)
     )
     return _run(core, _request(core, rest))
 
@@ -285,7 +287,7 @@ def remove_connections_from_groups(
         groups=check.group_list("groups", groups), filter_=check.identifier("filter", filter)
     )
     rest = rest_remove_connections_from_groups._get_kwargs(
-        core.hub, body=body, api_version=_version(core)
+        hub=core.hub, body=body, api_version=_version(core)
     )
     return _run(core, _request(core, rest))
 
@@ -300,8 +302,8 @@ def list_connections(
         else check.bounded_int("maxpagesize", maxpagesize, 1, check.MAX_PAGE_SIZE)
     )
     rest = rest_list_connections._get_kwargs(
-        core.hub,
-        check.group(group),
+        hub=core.hub,
+        group=check.group(group),
         maxpagesize=_unset_if_none(page_size),
         top=_unset_if_none(checked_top),
         api_version=_version(core),
@@ -314,20 +316,24 @@ def list_connections(
 
 def connection_exists(core: ServiceCore, connection_id: object) -> Exchange[bool]:
     rest = rest_connection_exists._get_kwargs(
-        core.hub, check.identifier("connection_id", connection_id), api_version=_version(core)
+        hub=core.hub,
+        connection_id=check.identifier("connection_id", connection_id),
+        api_version=_version(core),
     )
     return _exists(core, _request(core, rest))
 
 
 def user_exists(core: ServiceCore, user_id: object) -> Exchange[bool]:
     rest = rest_user_exists._get_kwargs(
-        core.hub, check.identifier("user_id", user_id), api_version=_version(core)
+        hub=core.hub, user_id=check.identifier("user_id", user_id), api_version=_version(core)
     )
     return _exists(core, _request(core, rest))
 
 
 def group_exists(core: ServiceCore, group: object) -> Exchange[bool]:
-    rest = rest_group_exists._get_kwargs(core.hub, check.group(group), api_version=_version(core))
+    rest = rest_group_exists._get_kwargs(
+        hub=core.hub, group=check.group(group), api_version=_version(core)
+    )
     return _exists(core, _request(core, rest))
 
 
@@ -336,7 +342,7 @@ def group_exists(core: ServiceCore, group: object) -> Exchange[bool]:
 
 def close_all_connections(core: ServiceCore, *, excluded: object, reason: object) -> Exchange[None]:
     rest = rest_close_all_connections._get_kwargs(
-        core.hub,
+        hub=core.hub,
         excluded=_unset_if_none(check.str_list("excluded", excluded)),
         reason=_unset_if_none(check.optional_str("reason", reason)),
         api_version=_version(core),
@@ -348,8 +354,8 @@ def close_user_connections(
     core: ServiceCore, user_id: object, *, excluded: object, reason: object
 ) -> Exchange[None]:
     rest = rest_close_user_connections._get_kwargs(
-        core.hub,
-        check.identifier("user_id", user_id),
+        hub=core.hub,
+        user_id=check.identifier("user_id", user_id),
         excluded=_unset_if_none(check.str_list("excluded", excluded)),
         reason=_unset_if_none(check.optional_str("reason", reason)),
         api_version=_version(core),
@@ -361,8 +367,8 @@ def close_group_connections(
     core: ServiceCore, group: object, *, excluded: object, reason: object
 ) -> Exchange[None]:
     rest = rest_close_group_connections._get_kwargs(
-        core.hub,
-        check.group(group),
+        hub=core.hub,
+        group=check.group(group),
         excluded=_unset_if_none(check.str_list("excluded", excluded)),
         reason=_unset_if_none(check.optional_str("reason", reason)),
         api_version=_version(core),
@@ -372,8 +378,8 @@ def close_group_connections(
 
 def close_connection(core: ServiceCore, connection_id: object, *, reason: object) -> Exchange[None]:
     rest = rest_close_connection._get_kwargs(
-        core.hub,
-        check.identifier("connection_id", connection_id),
+        hub=core.hub,
+        connection_id=check.identifier("connection_id", connection_id),
         reason=_unset_if_none(check.optional_str("reason", reason)),
         api_version=_version(core),
     )
@@ -387,9 +393,9 @@ def grant_permission(
     core: ServiceCore, permission: object, connection_id: object, *, target_name: object
 ) -> Exchange[None]:
     rest = rest_grant_permission._get_kwargs(
-        core.hub,
-        cast(Permission, check.permission(permission)),
-        check.identifier("connection_id", connection_id),
+        hub=core.hub,
+        permission=cast(Permission, check.permission(permission)),
+        connection_id=check.identifier("connection_id", connection_id),
         target_name=_unset_if_none(check.optional_str("target_name", target_name)),
         api_version=_version(core),
     )
@@ -400,9 +406,9 @@ def revoke_permission(
     core: ServiceCore, permission: object, connection_id: object, *, target_name: object
 ) -> Exchange[None]:
     rest = rest_revoke_permission._get_kwargs(
-        core.hub,
-        cast(Permission, check.permission(permission)),
-        check.identifier("connection_id", connection_id),
+        hub=core.hub,
+        permission=cast(Permission, check.permission(permission)),
+        connection_id=check.identifier("connection_id", connection_id),
         target_name=_unset_if_none(check.optional_str("target_name", target_name)),
         api_version=_version(core),
     )
@@ -413,9 +419,9 @@ def has_permission(
     core: ServiceCore, permission: object, connection_id: object, *, target_name: object
 ) -> Exchange[bool]:
     rest = rest_check_permission._get_kwargs(
-        core.hub,
-        cast(Permission, check.permission(permission)),
-        check.identifier("connection_id", connection_id),
+        hub=core.hub,
+        permission=cast(Permission, check.permission(permission)),
+        connection_id=check.identifier("connection_id", connection_id),
         target_name=_unset_if_none(check.optional_str("target_name", target_name)),
         api_version=_version(core),
     )
@@ -459,7 +465,7 @@ def get_client_access_token(
         )
         return _ready(_client_url(base_url, token))
     rest = rest_generate_client_token._get_kwargs(
-        core.hub,
+        hub=core.hub,
         user_id=_unset_if_none(user),
         role=_unset_if_none(role_list),
         minutes_to_expire=minutes,
