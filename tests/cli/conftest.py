@@ -7,7 +7,7 @@ import queue
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO
 
 import pytest
@@ -100,7 +100,7 @@ class Listener:
 
 
 @pytest.fixture
-def cli() -> object:
+def cli() -> Callable[..., subprocess.CompletedProcess[str]]:
     """``cli("send", "hi", ...)`` runs the CLI to completion (see :func:`run_cli`)."""
     return run_cli
 
@@ -115,7 +115,7 @@ def listeners() -> Iterator[list[Listener]]:
 
 
 @pytest.fixture
-def start_listener(listeners: list[Listener]) -> object:
+def start_listener(listeners: list[Listener]) -> Callable[..., Listener]:
     def start(*args: str) -> Listener:
         listener = Listener(*args)
         listeners.append(listener)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from webpubsub_emulator import DEFAULT_ACCESS_KEY
 
@@ -98,9 +101,6 @@ def test_listen_without_the_emulator_extra_names_the_extra(
     webpubsub_connection_string: str,
 ) -> None:
     # Simulate an install without websockets: a None entry makes its import fail.
-    import subprocess
-    import sys
-
     code = (
         "import sys; sys.modules['websockets'] = None\n"
         "from webpubsub.cli import main\n"

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import base64
 import json
+import signal
 
 import pytest
+from webpubsub import WebPubSubServiceClient
 
 
 @pytest.fixture
@@ -95,3 +97,27 @@ def test_listen_times_out_short_of_count(start_listener, service) -> None:
     code, lines, stderr = listener.finish()
     assert (code, lines) == (1, [])
     assert "0 of 2 messages" in stderr
+
+
+def test_listen_reports_a_close_by_the_service(
+    start_listener, service, webpubsub_connection_string, webpubsub_hub
+) -> None:
+    listener = start_listener(*service, "--timeout", "20")
+    connection_id = listener.ready_line.split("connection ")[1].split(";")[0]
+    with WebPubSubServiceClient.from_connection_string(
+        webpubsub_connection_string, webpubsub_hub
+    ) as client:
+        client.close_connection(connection_id, reason="maintenance window")
+    code, lines, stderr = listener.finish()
+    assert (code, lines) == (1, [])
+    assert stderr.splitlines() == [
+        "webpubsub: error: the service closed the connection after 0 messages: maintenance window"
+    ]
+
+
+def test_ctrl_c_stops_listen_with_exit_code_130(start_listener, service) -> None:
+    listener = start_listener(*service)
+    listener.process.send_signal(signal.SIGINT)
+    code, lines, stderr = listener.finish()
+    assert (code, lines) == (130, [])
+    assert stderr.splitlines() == ["webpubsub: interrupted"]

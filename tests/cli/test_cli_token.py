@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import jwt
 from websockets.sync.client import connect
@@ -43,11 +46,8 @@ def test_url_only_prints_just_the_url(cli, webpubsub_connection_string, webpubsu
 
 
 def test_settings_come_from_the_environment(webpubsub_connection_string, webpubsub_hub) -> None:
-    import subprocess
-    import sys
-
     env = {
-        **__import__("os").environ,
+        **os.environ,
         "WEBPUBSUB_CONNECTION_STRING": webpubsub_connection_string,
         "WEBPUBSUB_HUB": webpubsub_hub,
     }

@@ -90,11 +90,14 @@ class Scenario:
         )
 
         self._begin(2, "connect raw, json and reliable clients")
+        # A real service keeps user-group memberships across runs; start from none.
+        for client in self.clients:
+            await self.service.remove_user_from_all_groups(client.user_id)
         urls = {
-            self.dave: token["url"],
             self.alice: await self._client_url("alice"),
             self.bob: await self._client_url("bob", groups=[RAW_HOME]),
             self.carol: await self._client_url("carol"),
+            self.dave: token["url"],
         }
         for client, url in urls.items():
             try:
