@@ -68,20 +68,26 @@ def test_message_from_stdin(cli, start_listener, service) -> None:
     assert listener.finish()[:2] == (0, ["piped text"])
 
 
+# A message to everyone sent after the targeted one marks the end: each connection receives
+# in order, so an outsider that got only the marker never got the targeted message.
+
+
 def test_group_target_reaches_members_only(cli, start_listener, service) -> None:
-    member = start_listener(*service, "--group", "room", "--count", "1", "--timeout", "20")
-    outsider = start_listener(*service, "--timeout", "3")
+    member = start_listener(*service, "--group", "room", "--count", "2", "--timeout", "20")
+    outsider = start_listener(*service, "--count", "1", "--timeout", "20")
     sent_ok(cli, service, "--group", "room", "for the room")
-    assert member.finish()[:2] == (0, ["for the room"])
-    assert outsider.finish()[:2] == (0, [])
+    sent_ok(cli, service, "end")
+    assert member.finish()[:2] == (0, ["for the room", "end"])
+    assert outsider.finish()[:2] == (0, ["end"])
 
 
 def test_user_target_reaches_that_user_only(cli, start_listener, service) -> None:
-    ann = start_listener(*service, "--user", "ann", "--count", "1", "--timeout", "20")
-    ben = start_listener(*service, "--user", "ben", "--timeout", "3")
+    ann = start_listener(*service, "--user", "ann", "--count", "2", "--timeout", "20")
+    ben = start_listener(*service, "--user", "ben", "--count", "1", "--timeout", "20")
     sent_ok(cli, service, "--user", "ann", "--json", '"hi ann"')
-    assert ann.finish()[:2] == (0, ['"hi ann"'])
-    assert ben.finish()[:2] == (0, [])
+    sent_ok(cli, service, "end")
+    assert ann.finish()[:2] == (0, ['"hi ann"', "end"])
+    assert ben.finish()[:2] == (0, ["end"])
 
 
 def test_connection_target(cli, start_listener, service) -> None:
