@@ -64,13 +64,28 @@ async def close_client(kind: str, client: Any) -> None:
         await client.close()
 
 
+@pytest.fixture
+async def service_factory(
+    webpubsub_connection_string: str, webpubsub_hub: str
+) -> AsyncIterator[Callable[..., Service]]:
+    """``service_factory(kind, **client_kwargs)`` -> a :class:`Service` for the test's hub,
+    built from the emulator's connection string; closed at teardown."""
+    made: list[Service] = []
+
+    def make(kind: str, **kwargs: Any) -> Service:
+        made.append(
+            Service(kind, make_client(kind, webpubsub_connection_string, webpubsub_hub, **kwargs))
+        )
+        return made[-1]
+
+    yield make
+    for each in made:
+        await close_client(each.kind, each.client)
+
+
 @pytest.fixture(params=["sync", "async"])
-async def service(
-    request: pytest.FixtureRequest, webpubsub_connection_string: str, webpubsub_hub: str
-) -> AsyncIterator[Service]:
-    client = make_client(request.param, webpubsub_connection_string, webpubsub_hub)
-    yield Service(request.param, client)
-    await close_client(request.param, client)
+def service(request: pytest.FixtureRequest, service_factory: Callable[..., Service]) -> Service:
+    return service_factory(request.param)
 
 
 @attrs.define
@@ -108,12 +123,12 @@ async def open_peer(url: str) -> Peer:
 
 
 @pytest.fixture
-async def connect(service: Service) -> AsyncIterator[Callable[..., Any]]:
-    """``await connect(user_id=..., roles=..., groups=...)`` -> a connected :class:`Peer`,
-    authenticated with a token from ``get_client_access_token`` of the client under test."""
+async def peer_factory() -> AsyncIterator[Callable[..., Any]]:
+    """``await peer_factory(service, **token_kwargs)`` -> a connected :class:`Peer`,
+    authenticated with a token from that service's ``get_client_access_token``."""
     peers: list[Peer] = []
 
-    async def open_one(**token_kwargs: Any) -> Peer:
+    async def open_one(service: Service, **token_kwargs: Any) -> Peer:
         token = await service("get_client_access_token", **token_kwargs)
         peer = await open_peer(token["url"])
         peers.append(peer)
@@ -122,6 +137,17 @@ async def connect(service: Service) -> AsyncIterator[Callable[..., Any]]:
     yield open_one
     for peer in peers:
         await peer.ws.close()
+
+
+@pytest.fixture
+def connect(service: Service, peer_factory: Callable[..., Any]) -> Callable[..., Any]:
+    """``await connect(user_id=..., roles=..., groups=...)`` -> a :class:`Peer` connected with
+    a token from the client under test."""
+
+    async def open_one(**token_kwargs: Any) -> Any:
+        return await peer_factory(service, **token_kwargs)
+
+    return open_one
 
 
 # -- loopback HTTP helpers ---------------------------------------------------------------

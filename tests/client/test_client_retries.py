@@ -1,0 +1,96 @@
+"""Retries against a real fault-injecting reverse proxy in front of the emulator: throttled
+and unavailable answers are retried, ``Retry-After`` is honoured, and the message reaches the
+WebSocket peer exactly once."""
+
+from __future__ import annotations
+
+import socket
+import time
+from typing import Any
+
+import pytest
+import webpubsub
+
+KINDS = pytest.mark.parametrize("kind", ["sync", "async"])
+
+
+@KINDS
+@pytest.mark.parametrize(
+    ("faults", "minimum_wait"),
+    [
+        ([(429, {"Retry-After": "1"}), (503, {})], 0.95),
+        ([(429, {"retry-after-ms": "400"})], 0.38),
+        ([(503, {}), (502, {}), (500, {})], 0.0),
+    ],
+    ids=["retry-after-seconds", "retry-after-ms", "server-errors"],
+)
+async def test_faults_are_retried_and_the_message_arrives_once(
+    kind: str,
+    faults: list[tuple[int, dict[str, str]]],
+    minimum_wait: float,
+    fault_proxy: Any,
+    service_factory: Any,
+    peer_factory: Any,
+) -> None:
+    proxy = fault_proxy(faults)
+    service = service_factory(
+        kind, reverse_proxy_endpoint=proxy.endpoint, retry_backoff_factor=0.01
+    )
+    peer = await peer_factory(service)
+
+    started = time.monotonic()
+    await service("send_to_all", "exactly once")
+    elapsed = time.monotonic() - started
+
+    assert minimum_wait <= elapsed < 10
+    assert (proxy.seen, proxy.forwarded) == (len(faults) + 1, 1)
+    assert (await peer.next_message())["data"] == "exactly once"
+    await peer.assert_silent(0.5)
+
+
+@KINDS
+async def test_retry_total_zero_raises_the_throttling_error(
+    kind: str, fault_proxy: Any, service_factory: Any, peer_factory: Any
+) -> None:
+    proxy = fault_proxy([(429, {"Retry-After": "1", "x-ms-error-code": "Throttled"})])
+    service = service_factory(kind, reverse_proxy_endpoint=proxy.endpoint, retry_total=0)
+    peer = await peer_factory(service)
+
+    started = time.monotonic()
+    with pytest.raises(webpubsub.TooManyRequestsError) as caught:
+        await service("send_to_all", "never")
+    assert time.monotonic() - started < 0.9  # did not wait for Retry-After
+    assert (caught.value.status_code, caught.value.error_code) == (429, "Throttled")
+    assert (proxy.seen, proxy.forwarded) == (1, 0)
+    await peer.assert_silent(0.3)
+
+
+@KINDS
+async def test_persistent_unavailability_gives_up_after_retry_total(
+    kind: str, fault_proxy: Any, service_factory: Any
+) -> None:
+    proxy = fault_proxy([(503, {})] * 5)
+    service = service_factory(
+        kind, reverse_proxy_endpoint=proxy.endpoint, retry_total=2, retry_backoff_factor=0.01
+    )
+    with pytest.raises(webpubsub.HttpResponseError) as caught:
+        await service("user_exists", "u")
+    assert caught.value.status_code == 503
+    assert proxy.seen == 3
+
+
+@KINDS
+async def test_unreachable_service_raises_service_request_error_after_retries(
+    kind: str, service_factory: Any
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    service = service_factory(
+        kind,
+        reverse_proxy_endpoint=f"http://127.0.0.1:{closed_port}",
+        retry_total=2,
+        retry_backoff_factor=0.01,
+    )
+    with pytest.raises(webpubsub.ServiceRequestError, match="after 3 attempts"):
+        await service("send_to_all", "x")
