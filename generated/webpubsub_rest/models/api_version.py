@@ -1,5 +1,5 @@
 # mypy: ignore-errors
-from typing import Literal
+from typing import Literal, cast
 
 ApiVersion = Literal[
     "2020-10-01",
@@ -24,7 +24,7 @@ API_VERSION_VALUES: set[ApiVersion] = {
 
 def check_api_version(value: str) -> ApiVersion:
     if value in API_VERSION_VALUES:
-        return value
+        return cast(ApiVersion, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {API_VERSION_VALUES!r}"
     )

@@ -1,5 +1,5 @@
 # mypy: ignore-errors
-from typing import Literal
+from typing import Literal, cast
 
 ClientType = Literal["Default", "MQTT", "SocketIO"]
 
@@ -12,7 +12,7 @@ CLIENT_TYPE_VALUES: set[ClientType] = {
 
 def check_client_type(value: str) -> ClientType:
     if value in CLIENT_TYPE_VALUES:
-        return value
+        return cast(ClientType, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {CLIENT_TYPE_VALUES!r}"
     )

@@ -1,5 +1,5 @@
 # mypy: ignore-errors
-from typing import Literal
+from typing import Literal, cast
 
 Permission = Literal["joinLeaveGroup", "sendToGroup"]
 
@@ -11,7 +11,7 @@ PERMISSION_VALUES: set[Permission] = {
 
 def check_permission(value: str) -> Permission:
     if value in PERMISSION_VALUES:
-        return value
+        return cast(Permission, value)
     raise TypeError(
         f"Unexpected value {value!r}. Expected one of {PERMISSION_VALUES!r}"
     )

@@ -45,12 +45,15 @@ def _get_kwargs(
 
     if isinstance(body, TextMessage):
         _kwargs["content"] = body.payload
+
         headers["Content-Type"] = "text/plain"
     if isinstance(body, JsonMessage):
         _kwargs["content"] = body.payload
+
         headers["Content-Type"] = "application/json"
     if isinstance(body, File):
         _kwargs["content"] = body.payload
+
         headers["Content-Type"] = "application/octet-stream"
 
     _kwargs["headers"] = headers
