@@ -26,10 +26,11 @@ def run_emulator(args: argparse.Namespace) -> int:
 
 def run_demo(args: argparse.Namespace) -> int:
     """``webpubsub demo``: against the given service, or an in-process emulator."""
+    # The demo imports the emulator only when it needs one, so the guard spans the whole run.
     with requires_emulator_extra("webpubsub demo"):
         from webpubsub.demo import run_demo
 
-    return run_demo(_settings.optional_connection_string(args), _settings.hub(args))
+        return run_demo(_settings.optional_connection_string(args), _settings.hub(args))
 
 
 def run_token(args: argparse.Namespace) -> int:

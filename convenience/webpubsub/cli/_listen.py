@@ -26,6 +26,7 @@ from webpubsub.cli._client_protocol import (
 from webpubsub.cli._errors import CliError
 
 Output = Literal["data", "jsonl"]
+CONNECT_TIMEOUT = 10.0  # seconds for the WebSocket handshake
 
 
 def listen(
@@ -41,9 +42,13 @@ def listen(
 ) -> None:
     """Print each message on stdout, flushed, until ``count`` messages or ``timeout`` seconds.
 
-    The client joins ``groups`` through its token. A line on stderr says when it is connected.
+    The token is signed locally (no REST call) and the client connects to the WebSocket
+    endpoint ``/client/hubs/{hub}``, joining ``groups`` through its token. A line on stderr
+    says when it is connected. ``timeout`` is in seconds.
+
     Raises :class:`CliError` when the service refuses or closes the connection, or when
-    ``count`` messages did not arrive within ``timeout``.
+    ``count`` messages did not arrive within ``timeout``; the SDK's InvalidArgumentError for
+    a malformed connection string, hub, user id or group.
     """
     with WebPubSubServiceClient.from_connection_string(connection_string, hub) as client:
         token = client.get_client_access_token(user_id=user_id, groups=groups)
@@ -53,12 +58,14 @@ def listen(
         websocket = connect(
             token["url"],
             subprotocols=[Subprotocol(subprotocol)] if subprotocol else None,
-            open_timeout=timeout if timeout is not None and timeout < 10 else 10,
+            open_timeout=CONNECT_TIMEOUT if timeout is None else min(timeout, CONNECT_TIMEOUT),
         )
     except InvalidStatus as exc:
-        status = exc.response.status_code
+        response = exc.response
+        detail = _refusal_detail(response.body)
         raise CliError(
-            f"the service refused the client connection to {token['baseUrl']}: HTTP {status}"
+            f"the service refused the client connection to {token['baseUrl']}: "
+            f"HTTP {response.status_code}" + (f" ({detail})" if detail else "")
         ) from None
     except (OSError, InvalidHandshake, TimeoutError) as exc:
         raise CliError(f"cannot connect a client to {token['baseUrl']}: {exc}") from None
@@ -108,6 +115,17 @@ def _receive(
     return received
 
 
+def _refusal_detail(body: bytes | bytearray) -> str:
+    """The service's explanation of a refused handshake: the JSON error's message, or text."""
+    text = bytes(body).decode("utf-8", "replace")
+    try:
+        error = json.loads(text)
+    except ValueError:
+        return text[:200]
+    message = error.get("message") if isinstance(error, dict) else None
+    return message if isinstance(message, str) else text[:200]
+
+
 def _announce(hub: str, connection_id: str | None, user_id: str | None) -> None:
     who = f"connection {connection_id}" if connection_id else "a raw connection"
     user = f" as user {user_id!r}" if user_id else ""
@@ -122,7 +140,7 @@ def _format(message: Message, output: Output) -> str:
         return (
             data
             if message.data_type == "text" and isinstance(data, str)
-            else json.dumps(data, separators=(",", ":"))
+            else json.dumps(data, separators=(",", ":"), ensure_ascii=False)
         )
     record: dict[str, object] = {
         "dataType": message.data_type,
@@ -133,4 +151,4 @@ def _format(message: Message, output: Output) -> str:
         record["group"] = message.group
     if message.from_user_id is not None:
         record["fromUserId"] = message.from_user_id
-    return json.dumps(record)
+    return json.dumps(record, ensure_ascii=False)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 
-import httpx
-
 from webpubsub.cli import _settings
 from webpubsub.cli._errors import CliError, one_line, redact
 from webpubsub.cli._parser import build_parser
@@ -17,7 +15,7 @@ EXIT_INTERRUPTED = 130  # the shell convention for a process ended by SIGINT
 
 # Failures a user can cause or meet (bad input, service errors, unreachable hosts): their
 # message is the whole story. Anything else is a bug of ours and gets its type name too.
-_EXPECTED_ERRORS = (CliError, WebPubSubError, ValueError, OSError, httpx.HTTPError)
+_EXPECTED_ERRORS = (CliError, WebPubSubError, ValueError, OSError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -83,6 +83,10 @@ def send(connection_string: str, hub: str, target: Target, payload: Payload) -> 
 
     Calls one of POST /api/hubs/{hub}/:send, .../groups/{group}/:send,
     .../users/{userId}/:send or .../connections/{connectionId}/:send.
+
+    Raises the SDK's InvalidArgumentError for a bad connection string, hub or target (before
+    sending), HttpResponseError when the service refuses, ServiceRequestError when it cannot
+    be reached.
     """
     with WebPubSubServiceClient.from_connection_string(connection_string, hub) as client:
         body, content_type = payload.body, payload.content_type

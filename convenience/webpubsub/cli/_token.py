@@ -19,7 +19,8 @@ def print_token(
 ) -> None:
     """Print ``{"baseUrl", "token", "url"}`` as JSON, or only the URL when ``url_only``.
 
-    Raises the SDK's InvalidArgumentError for a malformed connection string or hub name.
+    With an access key the token is signed locally, so nothing is sent. Raises the SDK's
+    InvalidArgumentError for a malformed connection string, hub name or argument.
     """
     with WebPubSubServiceClient.from_connection_string(connection_string, hub) as client:
         token = client.get_client_access_token(

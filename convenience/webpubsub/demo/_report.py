@@ -56,7 +56,7 @@ def verdict(checks: list[Check]) -> str:
         return "FAIL: no checks ran"
     if not failed:
         return f"PASS: {len(checks)}/{len(checks)} checks"
-    names = "; ".join(f"step {c.step.split('.', 1)[0]} {c.subject}" for c in failed[:3])
+    names = "; ".join(f"step {c.step.split('.', 1)[0].strip()} {c.subject}" for c in failed[:3])
     more = " ..." if len(failed) > 3 else ""
     return f"FAIL: {len(failed)} of {len(checks)} checks failed: {names}{more}"
 
