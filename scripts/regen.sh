@@ -6,8 +6,9 @@
 #               (default: generated/webpubsub_rest). Tests pass a temporary directory.
 #
 # The toolchain lives in a throwaway venv (default .venv-regen/, override with
-# WEBPUBSUB_REGEN_VENV) pinned by openapi/regen-requirements.txt and reused while that file
-# is unchanged. Exit status 3 means the toolchain could not be installed (e.g. no network).
+# WEBPUBSUB_REGEN_VENV) pinned by openapi/regen-requirements.txt, reused while that file is
+# unchanged and rebuilt from scratch when it changes. Exit status 3 means the toolchain could
+# not be installed (e.g. no network).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,7 +24,7 @@ if [[ "$(basename "$out")" != "webpubsub_rest" ]]; then
 fi
 
 if [[ ! -x "$venv/bin/python" ]] || ! cmp -s "$requirements" "$stamp"; then
-    if ! { python3 -m venv "$venv" &&
+    if ! { python3 -m venv --clear "$venv" &&
         "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements"; }; then
         echo "regen.sh: could not install the generator toolchain into $venv" >&2
         exit 3
