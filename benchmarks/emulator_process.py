@@ -1,0 +1,82 @@
+"""Parent side of ``emulator_child``: the emulator in another process, as a context manager.
+
+The emulator gets its own interpreter (its own GIL), so the client being measured and the
+server answering it never compete for one lock; on a 2-core machine each gets a core.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from pathlib import Path
+from types import TracebackType
+
+import httpx
+from webpubsub_emulator import DEFAULT_ACCESS_KEY
+
+from .child_process import Lines, finish, spawn
+
+_START_TIMEOUT_SECONDS = 30.0
+
+
+class EmulatorProcess:
+    """A running ``python -m benchmarks.emulator_child``.
+
+    Attributes (set on ``__enter__``): ``connection_string``, ``endpoint``
+    (``http://127.0.0.1:PORT``) and ``access_key``. With ``profile_path`` the emulator runs
+    under pyinstrument and writes a text profile there when it stops.
+
+    Raises:
+        RuntimeError: the child exits or prints no connection string within 30 s.
+    """
+
+    def __init__(self, profile_path: Path | None = None) -> None:
+        self._profile_path = profile_path
+        self._process: subprocess.Popen[bytes] | None = None
+        self.connection_string = ""
+        self.endpoint = ""
+        self.access_key = DEFAULT_ACCESS_KEY
+
+    def __enter__(self) -> EmulatorProcess:
+        extra = [] if self._profile_path is None else ["--profile", str(self._profile_path)]
+        self._process = spawn("benchmarks.emulator_child", *extra)
+        try:
+            line = Lines(self._process, "emulator").next(_START_TIMEOUT_SECONDS)
+            if not line.startswith("Endpoint="):
+                raise RuntimeError(f"emulator printed {line!r} instead of its connection string")
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        self.connection_string = line
+        fields = dict(part.split("=", 1) for part in line.split(";") if "=" in part)
+        self.endpoint = fields["Endpoint"]
+        try:
+            _wait_until_healthy(self.endpoint, _START_TIMEOUT_SECONDS)
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        process, self._process = self._process, None
+        if process is not None:
+            finish(process)
+
+
+def _wait_until_healthy(endpoint: str, timeout: float) -> None:
+    """Poll ``HEAD /api/health``: the connection string is printed before the port listens."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if httpx.head(f"{endpoint}/api/health", timeout=2.0).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"emulator at {endpoint} not healthy after {timeout:.0f} s")
+        time.sleep(0.05)

@@ -1,0 +1,228 @@
+"""Emulator fan-out: broadcasts to many raw WebSocket clients held by separate processes.
+
+Two phases against one emulator process:
+
+1. throughput: ``fanout_messages`` broadcasts sent back to back (the emulator answers 202 and
+   queues, so this saturates it); deliveries per second = deliveries / (last receipt - first
+   send), one sample per round;
+2. latency: broadcasts paced at half the measured throughput, so the p50/p99 delivery latency
+   is the emulator's own delay rather than time spent queued behind the burst.
+
+Broadcasts are posted with the presigned raw httpx request, so no SDK cost is in the numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from typing import Any
+
+import attrs
+import httpx
+import jwt
+
+from .child_process import Lines, finish, spawn
+from .emulator_process import EmulatorProcess
+from .latency_histogram import merge, quantile
+from .raw_transport import PresignedSendToAll
+from .results import BenchmarkResult, Check, Series
+from .settings import Settings
+
+HUB = "bench_fanout"
+TARGET_DELIVERIES_PER_SECOND = 100_000.0
+EMULATOR = "emulator"
+_CONNECT_TIMEOUT_SECONDS = 120.0
+_WARMUP_ATTEMPTS = 10
+# Offered load of the latency phase, as a fraction of the measured throughput.
+_LATENCY_LOAD = 0.5
+_LATENCY_MESSAGES = 100
+# Message numbers of successive sessions never overlap, so a late frame is never miscounted.
+_SESSION_STRIDE = 1_000_000
+
+
+@attrs.frozen
+class Session:
+    """What every load generator saw for one batch of broadcasts."""
+
+    delivered: int
+    expected: int
+    duplicates: int
+    seconds: float
+    latency_histogram: dict[int, int]
+
+    @property
+    def rate(self) -> float:
+        return self.delivered / self.seconds if self.seconds > 0 else 0.0
+
+    def latency_ms(self, fraction: float) -> float:
+        return quantile(self.latency_histogram, fraction) * 1000.0
+
+
+class LoadGenerator:
+    """One ``benchmarks.fanout_clients`` child holding ``clients`` WebSocket connections."""
+
+    def __init__(self, url: str, clients: int) -> None:
+        self.process = spawn("benchmarks.fanout_clients", "--url", url, "--clients", str(clients))
+        self.lines = Lines(self.process, "load generator")
+
+    def send(self, command: dict[str, Any]) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write((json.dumps(command) + "\n").encode())
+        self.process.stdin.flush()
+
+    def receive(self, event: str, timeout: float) -> dict[str, Any]:
+        """The next message, which must be ``event``; raises ``RuntimeError`` otherwise."""
+        message: dict[str, Any] = json.loads(self.lines.next(timeout))
+        if message.get("event") != event:
+            raise RuntimeError(f"load generator said {message!r}, expected {event!r}")
+        return message
+
+
+def run(emulator: EmulatorProcess, settings: Settings) -> BenchmarkResult:
+    """Connect ``settings.fanout_clients`` clients, then measure throughput and latency."""
+    client_url = _client_url(emulator.endpoint, emulator.access_key)
+    sender = PresignedSendToAll(emulator.endpoint, emulator.access_key, HUB, "text/plain")
+    with httpx.Client() as http, _load_generators(client_url, settings) as generators:
+        next_first = _warm_up(generators, sender, http)
+        bursts: list[Session] = []
+        for _ in range(settings.fanout_rounds):
+            next_first += _SESSION_STRIDE
+            bursts.append(
+                _session(generators, sender, http, next_first, settings.fanout_messages, None)
+            )
+        capacity = statistics.median(b.rate for b in bursts) / settings.fanout_clients
+        interval = 1.0 / max(capacity * _LATENCY_LOAD, 1.0)
+        latency_count = min(_LATENCY_MESSAGES, settings.fanout_messages)
+        paced = _session(
+            generators, sender, http, next_first + _SESSION_STRIDE, latency_count, interval
+        )
+    return _result(settings, bursts, paced, interval)
+
+
+def _client_url(endpoint: str, access_key: str) -> str:
+    # A client access token as the service issues it: aud is the client endpoint of the hub.
+    now = int(time.time())
+    audience = f"{endpoint.lower().rstrip('/')}/client/hubs/{HUB}"
+    token = jwt.encode({"aud": audience, "iat": now, "exp": now + 3600}, access_key, "HS256")
+    return f"{'ws' + endpoint[len('http') :]}/client/hubs/{HUB}?access_token={token}"
+
+
+@contextmanager
+def _load_generators(url: str, settings: Settings) -> Iterator[list[LoadGenerator]]:
+    shares = _split(settings.fanout_clients, settings.fanout_processes)
+    with ExitStack() as stack:
+        generators = []
+        for share in shares:
+            generator = LoadGenerator(url, share)
+            stack.callback(_stop, generator.process)
+            generators.append(generator)
+        for generator in generators:
+            generator.receive("connected", _CONNECT_TIMEOUT_SECONDS)
+        yield generators
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    finish(process)  # end of stdin makes the generator close its clients and exit
+
+
+def _split(total: int, parts: int) -> list[int]:
+    parts = max(1, min(parts, total))
+    return [total // parts + (1 if index < total % parts else 0) for index in range(parts)]
+
+
+def _warm_up(
+    generators: Sequence[LoadGenerator], sender: PresignedSendToAll, http: httpx.Client
+) -> int:
+    """Broadcast single messages until every client receives one (registration is async).
+
+    Returns the first message number later sessions may use.
+    """
+    for attempt in range(_WARMUP_ATTEMPTS):
+        session = _session(generators, sender, http, attempt, 1, None, timeout=2.0)
+        if session.delivered == session.expected:
+            return _WARMUP_ATTEMPTS
+    raise RuntimeError(
+        f"after {_WARMUP_ATTEMPTS} broadcasts only {session.delivered} of "
+        f"{session.expected} clients received one"
+    )
+
+
+def _session(
+    generators: Sequence[LoadGenerator],
+    sender: PresignedSendToAll,
+    http: httpx.Client,
+    first: int,
+    count: int,
+    interval: float | None,
+    timeout: float = 120.0,
+) -> Session:
+    """Broadcast messages ``first .. first+count-1`` (paced by ``interval`` s if given)."""
+    for generator in generators:
+        generator.send({"cmd": "expect", "first": first, "count": count})
+    for generator in generators:
+        generator.receive("expecting", 30.0)
+    send_times: list[float] = []
+    started = time.perf_counter()
+    for offset in range(count):
+        if interval is not None:
+            delay = started + offset * interval - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+        send_times.append(time.time())
+        sender.post(http, str(first + offset).encode())
+    for generator in generators:
+        generator.send({"cmd": "report", "send_times": send_times, "timeout": timeout})
+    reports = [generator.receive("report", timeout + 30.0) for generator in generators]
+    last = max(report["last_receive"] for report in reports)
+    return Session(
+        delivered=sum(report["delivered"] for report in reports),
+        expected=sum(report["expected"] for report in reports),
+        duplicates=sum(report["duplicates"] for report in reports),
+        seconds=last - send_times[0] if last else 0.0,
+        latency_histogram=dict(
+            merge({int(k): v for k, v in r["histogram"].items()} for r in reports)
+        ),
+    )
+
+
+def _result(
+    settings: Settings, bursts: list[Session], paced: Session, interval: float
+) -> BenchmarkResult:
+    rates = tuple(burst.rate for burst in bursts)
+    lost = sum(s.expected - s.delivered for s in [*bursts, paced])
+    duplicated = sum(s.duplicates for s in [*bursts, paced])
+    burst_p50 = statistics.median(b.latency_ms(0.5) for b in bursts)
+    burst_p99 = statistics.median(b.latency_ms(0.99) for b in bursts)
+    notes = (
+        f"{settings.fanout_clients} raw WebSocket clients in {settings.fanout_processes} "
+        f"load-generator process(es); emulator in its own process",
+        f"throughput: {settings.fanout_messages} broadcasts back to back per round, "
+        f"{settings.fanout_rounds} rounds; latency under that burst: p50 {burst_p50:.1f} ms, "
+        f"p99 {burst_p99:.1f} ms (includes queueing)",
+        f"latency phase: {paced.expected // max(settings.fanout_clients, 1)} broadcasts paced "
+        f"every {interval * 1000:.1f} ms ({_LATENCY_LOAD:.0%} of measured throughput)",
+        f"lost deliveries: {lost}, duplicated deliveries: {duplicated}",
+    )
+    return BenchmarkResult(
+        name="fanout",
+        title=f"emulator broadcast to {settings.fanout_clients} WebSocket clients",
+        series=(
+            Series(EMULATOR, "deliveries/s", rates),
+            Series(EMULATOR, "p50 latency ms", (paced.latency_ms(0.5),), higher_is_better=False),
+            Series(EMULATOR, "p99 latency ms", (paced.latency_ms(0.99),), higher_is_better=False),
+        ),
+        checks=(
+            Check(
+                "fanout: deliveries/s",
+                statistics.median(rates),
+                TARGET_DELIVERIES_PER_SECOND,
+                True,
+                suffix="/s",
+            ),
+        ),
+        notes=notes,
+    )

@@ -1,0 +1,125 @@
+"""Render results as an aligned text table (terminal) and as Markdown (RESULTS.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from .results import BenchmarkResult, Check
+
+_MEASUREMENT_HEADERS = (
+    "benchmark",
+    "contender",
+    "unit",
+    "median",
+    "IQR (q1 - q3)",
+    "min - max",
+    "n",
+)
+_CHECK_HEADERS = ("check", "value", "target", "result")
+
+METHOD = """\
+- **sync**: one client per contender, created once, each call `send_to_all` of a small JSON
+  object to a hub with no listeners, sequential; rounds interleaved (ours, official, raw,
+  ours, ...) after an untimed warm-up. The emulator runs in its own process.
+- **async**: the same call on each async client (ours on httpx, the official one on
+  aiohttp), 64 requests in flight on one event loop.
+- **raw httpx**: the same request (URL, token, headers, body) built and signed once, then
+  posted with bare `httpx.Client` / `httpx.AsyncClient`: the transport limit.
+- **tokens**: `get_client_access_token(user_id, roles, groups, minutes_to_expire)` signed
+  locally with the access key; both clients must sign the same claims.
+- **import**: `from <package> import WebPubSubServiceClient`, timed inside a fresh
+  interpreter per run (start-up of the interpreter itself excluded), runs interleaved.
+- **fanout**: raw WebSocket clients held by a separate load-generator process; broadcasts
+  posted with the presigned raw request; deliveries/s = deliveries / (last receipt - first
+  send) over a back-to-back burst; latency = receipt - send time, measured on a second
+  phase paced at half the measured throughput.
+"""
+
+
+def text(results: Sequence[BenchmarkResult]) -> str:
+    """The terminal form: measurements then the target checks."""
+    return (
+        _aligned(_MEASUREMENT_HEADERS, _measurement_rows(results))
+        + "\n\n"
+        + _aligned(_CHECK_HEADERS, _check_rows(results))
+    )
+
+
+def markdown(
+    results: Sequence[BenchmarkResult], machine: Mapping[str, str], run: Mapping[str, str]
+) -> str:
+    """The whole RESULTS.md document."""
+    parts = [
+        "# Benchmark results",
+        "",
+        *(f"- {key}: {value}" for key, value in run.items()),
+        "",
+        "## Targets",
+        "",
+        _markdown(_CHECK_HEADERS, _check_rows(results)),
+        "",
+        "## Measurements",
+        "",
+        _markdown(_MEASUREMENT_HEADERS, _measurement_rows(results)),
+        "",
+        "![results](results.png)",
+        "",
+        "## Notes",
+        "",
+    ]
+    for result in results:
+        parts.append(f"- **{result.name}** ({result.title})")
+        parts.extend(f"  - {note}" for note in result.notes)
+    parts += ["", "## Machine", "", _markdown(("", ""), list(machine.items()))]
+    parts += ["", "## Method", "", METHOD]
+    return "\n".join(parts)
+
+
+def _measurement_rows(results: Sequence[BenchmarkResult]) -> list[tuple[str, ...]]:
+    rows: list[tuple[str, ...]] = []
+    for result in results:
+        for series in result.series:
+            s = series.summary
+            rows.append(
+                (
+                    result.name,
+                    series.contender,
+                    series.unit,
+                    _number(s.median),
+                    f"{_number(s.q1)} - {_number(s.q3)}",
+                    f"{_number(s.low)} - {_number(s.high)}",
+                    str(s.count),
+                )
+            )
+    return rows
+
+
+def _check_rows(results: Sequence[BenchmarkResult]) -> list[tuple[str, ...]]:
+    return [_check_row(check) for result in results for check in result.checks]
+
+
+def _check_row(check: Check) -> tuple[str, ...]:
+    verdict = "met" if check.met else f"MISSED ({check.shortfall_text})"
+    return (check.label, check.value_text, check.target_text, verdict)
+
+
+def _number(value: float) -> str:
+    if value >= 100:
+        return f"{value:,.0f}"
+    if value >= 10:
+        return f"{value:.1f}"
+    return f"{value:.2f}"
+
+
+def _aligned(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(len(headers))]
+    lines = [headers, ["-" * width for width in widths], *rows]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        for line in lines
+    )
+
+
+def _markdown(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    lines = [headers, ["---"] * len(headers), *rows]
+    return "\n".join("| " + " | ".join(line) + " |" for line in lines)

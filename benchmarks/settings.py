@@ -1,0 +1,61 @@
+"""How much work each benchmark does: the default run and the ``--quick`` smoke run."""
+
+from __future__ import annotations
+
+import attrs
+
+
+@attrs.frozen
+class Settings:
+    """Sizes of one run. Counts are operations; ``*_rounds`` are interleaved timing rounds."""
+
+    sync_calls: int
+    sync_rounds: int
+    async_calls: int
+    async_rounds: int
+    async_in_flight: int
+    token_calls: int
+    token_rounds: int
+    import_runs: int
+    fanout_clients: int
+    fanout_messages: int
+    fanout_processes: int
+    fanout_rounds: int
+    warmup_calls: int
+    quick: bool
+
+
+# The default run is sized to finish well inside 10 minutes on a 2-core machine.
+DEFAULT = Settings(
+    sync_calls=1500,
+    sync_rounds=7,
+    async_calls=3000,
+    async_rounds=5,
+    async_in_flight=64,
+    token_calls=5000,
+    token_rounds=7,
+    import_runs=9,
+    fanout_clients=1000,
+    fanout_messages=300,
+    fanout_processes=1,
+    fanout_rounds=3,
+    warmup_calls=200,
+    quick=False,
+)
+
+QUICK = Settings(
+    sync_calls=100,
+    sync_rounds=2,
+    async_calls=256,
+    async_rounds=2,
+    async_in_flight=64,
+    token_calls=300,
+    token_rounds=2,
+    import_runs=3,
+    fanout_clients=100,
+    fanout_messages=20,
+    fanout_processes=1,
+    fanout_rounds=1,
+    warmup_calls=20,
+    quick=True,
+)
