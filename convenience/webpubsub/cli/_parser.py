@@ -27,24 +27,34 @@ class _OneLineErrorParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
+def _number(text: str, kind: type[int] | type[float], rule: str) -> float:
+    try:
+        return kind(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be {rule}, got {text!r}") from None
+
+
 def _positive_int(text: str) -> int:
-    value = int(text)
+    rule = "a whole number >= 1"
+    value = int(_number(text, int, rule))
     if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {text}")
+        raise argparse.ArgumentTypeError(f"must be {rule}, got {text!r}")
     return value
 
 
 def _positive_float(text: str) -> float:
-    value = float(text)
+    rule = "a number of seconds > 0"
+    value = _number(text, float, rule)
     if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be a number of seconds > 0, got {text}")
+        raise argparse.ArgumentTypeError(f"must be {rule}, got {text!r}")
     return value
 
 
 def _port(text: str) -> int:
-    value = int(text)
+    rule = "a TCP port 0..65535"
+    value = int(_number(text, int, rule))
     if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"must be a TCP port 0..65535, got {text}")
+        raise argparse.ArgumentTypeError(f"must be {rule}, got {text!r}")
     return value
 
 
