@@ -52,9 +52,14 @@ def send_request(
             content=content,
         )
     else:
+        body = request.read()  # so a retry can replay a streamed body
         prepared = request
-        prepared.url = _absolute(core, prepared.url)
-        prepared.read()  # so a retry can replay a streamed body
+        if request.url.is_relative_url:
+            # Rebuilt rather than re-pointed: httpx derives the Host header at construction.
+            kept = [(k, v) for k, v in request.headers.multi_items() if k.lower() != "host"]
+            prepared = httpx.Request(
+                request.method, _absolute(core, request.url), headers=kept, content=body
+            )
     return core.exchange(Call(prepared, None, _response))
 
 
