@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import socket
 import subprocess
 import sys
 
@@ -46,3 +47,14 @@ def test_emulator_command_prints_a_working_connection_string(cli) -> None:
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_emulator_on_a_busy_port_says_which(cli) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = cli("emulator", "--port", str(port))
+    assert result.returncode == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"webpubsub: error: cannot serve on 127.0.0.1:{port}: ")

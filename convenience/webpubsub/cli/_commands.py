@@ -10,7 +10,7 @@ import argparse
 import sys
 
 from webpubsub.cli import _settings
-from webpubsub.cli._errors import requires_emulator_extra
+from webpubsub.cli._errors import CliError, requires_emulator_extra
 
 
 def run_emulator(args: argparse.Namespace) -> int:
@@ -21,6 +21,8 @@ def run_emulator(args: argparse.Namespace) -> int:
         serve(args.host, args.port, args.access_key or DEFAULT_ACCESS_KEY)
     except KeyboardInterrupt:  # the normal way to stop a foreground server, not a failure
         print("webpubsub: emulator stopped", file=sys.stderr)
+    except OSError as exc:
+        raise CliError(f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}") from None
     return 0
 
 
