@@ -1,0 +1,57 @@
+"""The demo's verdict and comparisons: a wrong delivery must turn the table into a FAIL."""
+
+from __future__ import annotations
+
+from webpubsub.cli._client_protocol import Message
+from webpubsub.demo._expect import Expected, all_match, show
+from webpubsub.demo._report import Check, render
+
+
+def test_all_passing_checks_end_with_the_pass_line() -> None:
+    checks = [
+        Check(" 3. send_to_all text", "alice (json)", "text 'hi'", "text 'hi'", True),
+        Check(" 3. send_to_all text", "bob (raw)", "text 'hi'", "text 'hi'", True),
+    ]
+    lines = render(checks).splitlines()
+    assert lines[-1] == "PASS: 2/2 checks"
+    assert lines[2] == " 3. send_to_all text"  # one section header per step
+    assert lines[3].split() == ["alice", "(json)", "text", "'hi'", "text", "'hi'", "ok"]
+
+
+def test_one_failed_check_names_its_step_and_subject() -> None:
+    checks = [
+        Check(" 3. send_to_all text", "alice (json)", "text 'hi'", "text 'hi'", True),
+        Check(" 7. add_user_to_group", "carol (reliable)", "json {}", "-", False),
+    ]
+    text = render(checks)
+    assert text.splitlines()[-1] == "FAIL: 1 of 2 checks failed: step 7 carol (reliable)"
+    assert "FAIL" in text.splitlines()[-3]  # the failing row itself is marked
+
+
+def test_no_checks_is_not_a_pass() -> None:
+    assert render([]).splitlines()[-1] == "FAIL: no checks ran"
+
+
+def test_long_cells_are_cut_so_columns_stay_aligned() -> None:
+    checks = [Check("1. s", "x", "a" * 100, "a" * 100, True)]
+    row = render(checks).splitlines()[3]
+    assert "a" * 37 + "..." in row
+    assert "a" * 41 not in row
+
+
+def test_comparison_is_exact_per_protocol() -> None:
+    data = {"n": 1}
+    json_message = Message("json", data)
+    assert all_match([Expected("json", data)], [json_message], "json")
+    # A raw client sees JSON as text; it matches when it parses to the same value.
+    assert all_match([Expected("json", data)], [Message("text", '{"n": 1}')], "raw")
+    assert not all_match([Expected("json", data)], [Message("text", '{"n": 2}')], "raw")
+    # Extra or missing messages fail, and so does a wrong sender for a group message.
+    assert not all_match([], [json_message], "json")
+    assert not all_match([Expected("json", data)], [], "json")
+    group_message = Message("text", "hi", source="group", group="g", from_user_id="eve")
+    assert not all_match(
+        [Expected("text", "hi", group="g", from_user_id="ann")], [group_message], "json"
+    )
+    assert show([Message("binary", b"\x00\xff")]) == "binary 00 ff"
+    assert show([]) == "-"
