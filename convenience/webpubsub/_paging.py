@@ -6,7 +6,6 @@ The sync and async pagers drive a :class:`ConnectionPages` with their own runner
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -76,6 +75,3 @@ class ConnectionPages:
 
 def _member(item: dict[str, Any]) -> GroupMember:
     return GroupMember(connection_id=item["connectionId"], user_id=item.get("userId"))
-
-
-PageRunner = Callable[[Exchange[Page]], Page]

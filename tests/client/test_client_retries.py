@@ -4,12 +4,15 @@ WebSocket peer exactly once."""
 
 from __future__ import annotations
 
+import email.utils
 import socket
 import time
 from typing import Any
 
+import httpx
 import pytest
 import webpubsub
+from webpubsub._retry import retry_after_seconds
 
 KINDS = pytest.mark.parametrize("kind", ["sync", "async"])
 
@@ -94,3 +97,35 @@ async def test_unreachable_service_raises_service_request_error_after_retries(
     )
     with pytest.raises(webpubsub.ServiceRequestError, match="after 3 attempts"):
         await service("send_to_all", "x")
+
+
+@KINDS
+async def test_timeout_applies_and_a_send_is_not_repeated_after_it(
+    kind: str, service_factory: Any
+) -> None:
+    # A listening socket that never answers: the connection is accepted by the kernel, the
+    # response never comes. A POST may have been processed, so it must not be retried.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        service = service_factory(
+            kind,
+            reverse_proxy_endpoint=f"http://127.0.0.1:{silent.getsockname()[1]}",
+            timeout=0.3,
+            retry_backoff_factor=0.01,
+        )
+        started = time.monotonic()
+        with pytest.raises(webpubsub.ServiceResponseError, match="ReadTimeout") as caught:
+            await service("send_to_all", "x")
+        assert time.monotonic() - started < 1.5
+        assert "attempts" not in str(caught.value)
+
+
+def test_retry_after_forms_are_understood() -> None:
+    soon = email.utils.formatdate(time.time() + 30, usegmt=True)
+    assert retry_after_seconds(httpx.Headers({"Retry-After": "2"})) == 2.0
+    assert retry_after_seconds(httpx.Headers({"retry-after-ms": "250"})) == 0.25
+    assert retry_after_seconds(httpx.Headers({"x-ms-retry-after-ms": "10"})) == 0.01
+    assert 28 <= (retry_after_seconds(httpx.Headers({"Retry-After": soon})) or 0) <= 30
+    assert retry_after_seconds(httpx.Headers({"Retry-After": "soonish"})) is None
+    assert retry_after_seconds(httpx.Headers({})) is None

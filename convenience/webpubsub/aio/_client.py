@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import AsyncIterator, Callable, Collection
+from collections.abc import AsyncIterator, Callable, Collection, Iterator
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -73,21 +73,23 @@ class AsyncItemPaged(AsyncIterator[GroupMember]):
         self._pages = pages
         self._http = http
         self._page_iter = self.by_page()
-        self._current: list[GroupMember] = []
+        self._current: Iterator[GroupMember] = iter(())
 
     def __aiter__(self) -> AsyncIterator[GroupMember]:
         return self
 
     async def __anext__(self) -> GroupMember:
-        while not self._current:
-            self._current = await anext(self._page_iter)
-        return self._current.pop(0)
+        while True:
+            member = next(self._current, None)
+            if member is not None:
+                return member
+            self._current = iter(await anext(self._page_iter))
 
     async def by_page(self) -> AsyncIterator[list[GroupMember]]:
         """Yield one list of :class:`GroupMember` per page (``GET`` per page)."""
         page: Page | None = await run_exchange(self._pages.first(), self._http)
         while page is not None:
-            yield list(page.members)
+            yield page.members
             following = self._pages.after(page)
             page = None if following is None else await run_exchange(following, self._http)
 
