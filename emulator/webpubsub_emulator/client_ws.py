@@ -9,6 +9,7 @@ groups and permissions, and every message it has not acknowledged is sent again.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import hmac
@@ -29,6 +30,12 @@ _SEND_TO_GROUP = "sendToGroup"
 # Close codes with which a client says it is done for good; anything else (including a
 # dropped TCP connection) leaves a reliable connection waiting for its client to resume.
 _FINAL_CLIENT_CLOSE_CODES = frozenset({1000, 1001})
+
+# Acks go out this long after the request is handled. The official Python client 1.1.0
+# starts waiting for an ack only after its send returns and misses one that is already
+# there (it then stalls for its whole ack timeout); a loopback service answers fast enough
+# to hit that, the cloud service never does.
+ACK_DELAY_SECONDS = 0.02
 
 Scope = dict[str, Any]
 Receive = Any
@@ -242,4 +249,4 @@ def _ack(connection: Connection, ack_id: int, name: str | None = None, text: str
     reply: dict[str, Any] = {"type": "ack", "ackId": ack_id, "success": name is None}
     if name is not None:
         reply["error"] = {"name": name, "message": text}
-    connection.send_control(reply)
+    asyncio.get_running_loop().call_later(ACK_DELAY_SECONDS, connection.send_control, reply)
