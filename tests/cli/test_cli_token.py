@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import jwt
+from webpubsub_emulator import DEFAULT_ACCESS_KEY
 from websockets.sync.client import connect
 
 
@@ -18,6 +19,7 @@ def test_token_url_connects_as_the_user(cli, webpubsub_connection_string, webpub
         "--role", "webpubsub.sendToGroup", "--minutes", "5",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
+    assert DEFAULT_ACCESS_KEY not in result.stdout
     token = json.loads(result.stdout)
     assert token["url"] == f"{token['baseUrl']}?access_token={token['token']}"
     assert token["baseUrl"].endswith(f"/client/hubs/{webpubsub_hub}")
