@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import WebSocketRoute
 
 from .client_ws import ClientEndpoint
+from .errors import ServiceError
 from .keys import DEFAULT_ACCESS_KEY
 from .rest import routes
 from .state import RECONNECT_GRACE_SECONDS, Service
@@ -26,6 +30,16 @@ def create_app(
         raise ValueError("access_key must be a non-empty string")
     app = Starlette(
         routes=[*routes(), WebSocketRoute("/client/hubs/{hub}", ClientEndpoint())],
+        exception_handlers={HTTPException: _http_error},
     )
     app.state.service = Service(access_key, reconnect_grace_seconds)
     return app
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """Unknown paths and wrong methods answer in the service's JSON error shape too."""
+    assert isinstance(exc, HTTPException)
+    codes = {404: "NotFound", 405: "MethodNotAllowed"}
+    message = f"{request.method} {request.url.path}: {exc.detail}"
+    error = ServiceError(exc.status_code, codes.get(exc.status_code, "InvalidRequest"), message)
+    return error.to_response()

@@ -258,3 +258,8 @@ async def test_close_operations_disconnect_exactly_their_targets(
     assert (await rest.call("HEAD", "/users/two")).status_code == 404
 
     assert (await rest.call("DELETE", "/connections/gone-already")).status_code == 204
+
+
+async def test_unknown_operations_answer_with_json_errors(rest: Rest) -> None:
+    assert_error(await rest.call("POST", "/:teleport"), 404)
+    assert_error(await rest.call("GET", "/:send"), 405)
