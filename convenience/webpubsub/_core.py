@@ -170,8 +170,11 @@ class ServiceCore:
     def _entra_token(self) -> Generator[Step, Any, str]:
         if self._bearer is None or time.time() >= self._bearer_expires:
             access: AccessTokenLike = yield FetchToken(self._token_credential, WEBPUBSUB_SCOPE)
+            lifetime = float(access.expires_on) - time.time()
+            # Short-lived tokens are refreshed at half-life rather than on every call.
+            margin = min(_TOKEN_REFRESH_MARGIN_SECONDS, lifetime / 2)
             self._bearer = access.token
-            self._bearer_expires = float(access.expires_on) - _TOKEN_REFRESH_MARGIN_SECONDS
+            self._bearer_expires = float(access.expires_on) - margin
         return self._bearer
 
     def _log_response(

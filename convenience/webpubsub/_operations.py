@@ -84,7 +84,10 @@ def _request(
     content_type: str | None = None,
 ) -> httpx.Request:
     """An ``httpx.Request`` for the generated operation's method, path and query, addressed to
-    the client's base URL, carrying ``content`` if given."""
+    the client's base URL, carrying ``content`` if given.
+
+    Messages are encoded by :mod:`webpubsub._content` instead of the generated body models so
+    that every body is bytes (replayable on retry) and the caller's content type is kept."""
     params = rest_kwargs["params"]
     body = rest_kwargs.get("json")
     if body is not None:
@@ -136,7 +139,6 @@ def send_to_all(
     content_type: str | None,
     message_ttl_seconds: object,
 ) -> Exchange[None]:
-    content, media = encode_message(message, content_type)
     rest = rest_send_to_all._get_kwargs(
         hub=core.hub,
         excluded=_unset_if_none(check.str_list("excluded", excluded)),
@@ -144,6 +146,7 @@ def send_to_all(
         message_ttl_seconds=_unset_if_none(check.ttl(message_ttl_seconds)),
         api_version=_version(core),
     )
+    content, media = encode_message(message, content_type)
     return _run(core, _request(core, rest, content=content, content_type=media))
 
 
@@ -156,7 +159,6 @@ def send_to_user(
     content_type: str | None,
     message_ttl_seconds: object,
 ) -> Exchange[None]:
-    content, media = encode_message(message, content_type)
     rest = rest_send_to_user._get_kwargs(
         hub=core.hub,
         user_id=check.identifier("user_id", user_id),
@@ -164,6 +166,7 @@ def send_to_user(
         message_ttl_seconds=_unset_if_none(check.ttl(message_ttl_seconds)),
         api_version=_version(core),
     )
+    content, media = encode_message(message, content_type)
     return _run(core, _request(core, rest, content=content, content_type=media))
 
 
@@ -177,7 +180,6 @@ def send_to_group(
     content_type: str | None,
     message_ttl_seconds: object,
 ) -> Exchange[None]:
-    content, media = encode_message(message, content_type)
     rest = rest_send_to_group._get_kwargs(
         hub=core.hub,
         group=check.group(group),
@@ -186,6 +188,7 @@ def send_to_group(
         message_ttl_seconds=_unset_if_none(check.ttl(message_ttl_seconds)),
         api_version=_version(core),
     )
+    content, media = encode_message(message, content_type)
     return _run(core, _request(core, rest, content=content, content_type=media))
 
 
@@ -197,13 +200,13 @@ def send_to_connection(
     content_type: str | None,
     message_ttl_seconds: object,
 ) -> Exchange[None]:
-    content, media = encode_message(message, content_type)
     rest = rest_send_to_connection._get_kwargs(
         hub=core.hub,
         connection_id=check.identifier("connection_id", connection_id),
         message_ttl_seconds=_unset_if_none(check.ttl(message_ttl_seconds)),
         api_version=_version(core),
     )
+    content, media = encode_message(message, content_type)
     return _run(core, _request(core, rest, content=content, content_type=media))
 
 

@@ -171,6 +171,8 @@ class Recorder:
 
     def __init__(self) -> None:
         self.requests: list[Recorded] = []
+        # Bodies answered, in order, to GET .../connections before the default one-member page.
+        self.pages: list[dict[str, Any]] = []
         recorder = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -191,7 +193,10 @@ class Recorder:
                         self.headers.get("Host", ""),
                     )
                 )
-                status, payload = _service_answer(self.command, path)
+                if recorder.pages and path.endswith("/connections"):
+                    status, payload = 200, json.dumps(recorder.pages.pop(0)).encode()
+                else:
+                    status, payload = _service_answer(self.command, path)
                 self.send_response(status)
                 self.send_header("Content-Length", str(len(payload)))
                 if payload:

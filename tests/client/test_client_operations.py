@@ -7,9 +7,11 @@ import asyncio
 import base64
 import io
 from typing import Any
+from urllib.parse import parse_qsl
 
 import pytest
 import webpubsub
+import webpubsub.aio
 from webpubsub_emulator.server import EmulatorServer
 
 
@@ -194,6 +196,53 @@ async def test_list_connections_walks_every_page(service: Any, connect: Any) -> 
     assert {(m.connection_id, m.user_id) for m in limited} <= expected
 
     assert await service.members(group="nobody-here") == []
+
+
+async def test_a_pager_can_be_walked_again(service: Any, connect: Any) -> None:
+    for i in range(5):
+        await connect(user_id=f"u{i}", groups=["g"])
+    pager = service.client.list_connections(group="g", top=4, maxpagesize=3)
+    for _ in range(2):
+        if service.kind == "sync":
+            sizes = await asyncio.to_thread(lambda: [len(page) for page in pager.by_page()])
+        else:
+            sizes = [len(page) async for page in pager.by_page()]
+        assert sizes == [3, 1]
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_next_links_are_followed_on_the_clients_own_endpoint(
+    kind: str, recorder: Any
+) -> None:
+    # A nextLink naming another host must not receive our signed request (that host is never
+    # contacted: only its path and query are used).
+    recorder.pages = [
+        {
+            "value": [{"connectionId": "c1", "userId": "u1"}, {"connectionId": "c2"}],
+            "nextLink": "http://203.0.113.9/api/hubs/hub/groups/g/connections?continuationToken=p2",
+        },
+        {"value": [{"connectionId": "c3", "userId": "u3"}]},
+    ]
+    cls = (
+        webpubsub.WebPubSubServiceClient if kind == "sync" else webpubsub.aio.WebPubSubServiceClient
+    )
+    client = cls(recorder.endpoint, "hub", webpubsub.AzureKeyCredential("k" * 32), retry_total=0)
+    if kind == "sync":
+        members = await asyncio.to_thread(lambda: list(client.list_connections(group="g")))
+        client.close()
+    else:
+        members = [m async for m in client.list_connections(group="g")]
+        await client.close()
+
+    assert members == [
+        webpubsub.GroupMember(connection_id="c1", user_id="u1"),
+        webpubsub.GroupMember(connection_id="c2", user_id=None),
+        webpubsub.GroupMember(connection_id="c3", user_id="u3"),
+    ]
+    first, second = recorder.requests
+    assert (first.path, second.path) == ("/api/hubs/hub/groups/g/connections",) * 2
+    assert dict(parse_qsl(second.query)) == {"continuationToken": "p2", "api-version": "2024-12-01"}
+    assert second.host == recorder.endpoint.removeprefix("http://")
 
 
 async def test_client_access_token_carries_user_roles_and_groups(
