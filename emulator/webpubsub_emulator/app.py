@@ -10,6 +10,7 @@ from starlette.routing import WebSocketRoute
 
 from .client_ws import ClientEndpoint
 from .errors import ServiceError
+from .faults import install as install_faults
 from .keys import DEFAULT_ACCESS_KEY
 from .rest import routes
 from .state import RECONNECT_GRACE_SECONDS, Service
@@ -19,11 +20,13 @@ def create_app(
     *,
     access_key: str = DEFAULT_ACCESS_KEY,
     reconnect_grace_seconds: float = RECONNECT_GRACE_SECONDS,
+    faults: bool = False,
 ) -> Starlette:
     """Build the emulator app; its live state is ``app.state.service`` (a ``Service``).
 
     ``access_key`` signs and verifies every token (REST and client). ``reconnect_grace_seconds``
     is how long a dropped reliable connection waits for its client to resume it.
+    ``faults=True`` puts a ``faults.FaultInjector`` in front (``app.state.faults``).
     Raises ValueError if ``access_key`` is empty.
     """
     if not access_key:
@@ -33,6 +36,8 @@ def create_app(
         exception_handlers={HTTPException: _http_error},
     )
     app.state.service = Service(access_key, reconnect_grace_seconds)
+    if faults:
+        install_faults(app)
     return app
 
 

@@ -13,6 +13,7 @@ import uvicorn
 from starlette.applications import Starlette
 
 from .app import create_app
+from .faults import FaultInjector
 from .keys import DEFAULT_ACCESS_KEY
 from .state import RECONNECT_GRACE_SECONDS, Service
 
@@ -37,11 +38,12 @@ class EmulatorServer:
         access_key: str = DEFAULT_ACCESS_KEY,
         *,
         reconnect_grace_seconds: float = RECONNECT_GRACE_SECONDS,
+        faults: bool = False,
     ) -> None:
         self.host = host
         self.access_key = access_key
         self._app = create_app(
-            access_key=access_key, reconnect_grace_seconds=reconnect_grace_seconds
+            access_key=access_key, reconnect_grace_seconds=reconnect_grace_seconds, faults=faults
         )
         self._socket = _bind(host, port)
         self.port: int = self._socket.getsockname()[1]
@@ -66,6 +68,14 @@ class EmulatorServer:
         """The live service state (read helpers are safe from other threads)."""
         service: Service = self._app.state.service
         return service
+
+    @property
+    def faults(self) -> FaultInjector:
+        """The fault injector (see ``faults``); RuntimeError unless created with faults=True."""
+        injector: FaultInjector | None = getattr(self._app.state, "faults", None)
+        if injector is None:
+            raise RuntimeError("this EmulatorServer was created without faults=True")
+        return injector
 
     def start(self) -> EmulatorServer:
         """Start serving; return once the socket accepts requests.
@@ -150,6 +160,8 @@ def _config(app: Starlette, host: str, port: int) -> uvicorn.Config:
         host=host,
         port=port,
         ws="websockets-sansio",
+        # Compression would cost a zlib pass per recipient of every message.
+        ws_per_message_deflate=False,
         lifespan="off",
         log_level="warning",
         access_log=False,
