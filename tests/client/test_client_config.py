@@ -189,6 +189,26 @@ def test_rotated_key_is_used_at_once(
         assert client.user_exists("u") is False
 
 
+def test_azure_core_key_credential_is_accepted(
+    webpubsub_emulator: EmulatorServer, webpubsub_hub: str
+) -> None:
+    from azure.core.credentials import AzureKeyCredential as AzureCoreKeyCredential
+
+    credential = AzureCoreKeyCredential(webpubsub_emulator.access_key)
+    with webpubsub.WebPubSubServiceClient(
+        webpubsub_emulator.endpoint, webpubsub_hub, credential
+    ) as client:
+        assert client.group_exists("g") is False
+        token = client.get_client_access_token(user_id="u")
+    claims = jwt.decode(
+        token["token"],
+        webpubsub_emulator.access_key,
+        algorithms=["HS256"],
+        options={"verify_aud": False},
+    )
+    assert claims["sub"] == "u"
+
+
 class _EntraCredential:
     """Stands in for azure.identity: no real Entra ID can exist on loopback."""
 

@@ -4,7 +4,9 @@ WebSocket peer exactly once."""
 
 from __future__ import annotations
 
+import base64
 import email.utils
+import io
 import socket
 import time
 from typing import Any
@@ -129,3 +131,21 @@ def test_retry_after_forms_are_understood() -> None:
     assert 28 <= (retry_after_seconds(httpx.Headers({"Retry-After": soon})) or 0) <= 30
     assert retry_after_seconds(httpx.Headers({"Retry-After": "soonish"})) is None
     assert retry_after_seconds(httpx.Headers({})) is None
+
+
+@KINDS
+async def test_a_file_message_is_replayed_whole_on_retry(
+    kind: str, fault_proxy: Any, service_factory: Any, peer_factory: Any
+) -> None:
+    proxy = fault_proxy([(503, {}), (503, {})])
+    service = service_factory(
+        kind, reverse_proxy_endpoint=proxy.endpoint, retry_backoff_factor=0.01
+    )
+    peer = await peer_factory(service)
+
+    await service("send_to_all", io.BytesIO(b"file body"))
+
+    message = await peer.next_message()
+    assert (message["dataType"], base64.b64decode(message["data"])) == ("binary", b"file body")
+    assert proxy.forwarded == 1
+    await peer.assert_silent(0.3)
