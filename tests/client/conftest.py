@@ -102,7 +102,7 @@ class Peer:
         return message
 
     async def assert_silent(self, seconds: float = 0.3) -> None:
-        with pytest.raises(TimeoutError):
+        with pytest.raises(asyncio.TimeoutError):
             frame = await asyncio.wait_for(self.ws.recv(), seconds)
             pytest.fail(f"peer {self.connection_id} unexpectedly received {frame!r}")
 
