@@ -15,6 +15,7 @@ import binascii
 import hmac
 import json
 import secrets
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -38,7 +39,7 @@ _FINAL_CLIENT_CLOSE_CODES = frozenset({1000, 1001})
 ACK_DELAY_SECONDS = 0.02
 
 Scope = dict[str, Any]
-Receive = Any
+Receive = Callable[[], Awaitable[dict[str, Any]]]
 
 
 class ClientEndpoint:

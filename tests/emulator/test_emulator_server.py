@@ -127,3 +127,13 @@ def test_fresh_emulator_is_separate_from_the_session_one(
     assert fresh_webpubsub_emulator.port != webpubsub_emulator.port
     assert webpubsub_connection_string == webpubsub_emulator.connection_string
     assert fresh_webpubsub_emulator.service is not webpubsub_emulator.service
+
+
+def test_ipv6_loopback_host_is_bracketed_in_the_endpoint() -> None:
+    try:
+        server = EmulatorServer(host="::1")
+    except OSError:
+        pytest.skip("no IPv6 loopback on this machine")
+    with server:
+        assert server.endpoint == f"http://[::1]:{server.port}"
+        assert httpx.head(f"{server.endpoint}/api/health").status_code == 200
