@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import queue
 from typing import Any
 
@@ -15,6 +16,7 @@ from azure.messaging.webpubsubclient.models import (
 )
 from azure.messaging.webpubsubservice import WebPubSubServiceClient
 from webpubsub_emulator import EmulatorServer
+from websockets.sync.client import connect
 
 WAIT = 30.0
 # The official client 1.1.0 can miss the "opened" notification when the handshake beats its
@@ -107,3 +109,19 @@ def test_official_service_client_manages_connections(
         service.close_connection(connection_id, reason="done")
         disconnected.get(timeout=WAIT)
         assert not service.connection_exists(connection_id)
+
+
+def test_official_service_client_pages_through_group_members(
+    webpubsub_emulator: EmulatorServer, webpubsub_hub: str
+) -> None:
+    service = WebPubSubServiceClient.from_connection_string(
+        webpubsub_emulator.connection_string, hub=webpubsub_hub
+    )
+    with contextlib.ExitStack() as stack:
+        for i in range(5):
+            url = service.get_client_access_token(user_id=f"u{i}", groups=["g"])["url"]
+            stack.enter_context(connect(url))
+        members = list(service.list_connections(group="g", maxpagesize=2))
+        assert sorted(m.user_id for m in members) == [f"u{i}" for i in range(5)]
+        assert len({m.connection_id for m in members}) == 5
+        assert len(list(service.list_connections(group="g", maxpagesize=2, top=3))) == 3
