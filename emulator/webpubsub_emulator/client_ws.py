@@ -79,7 +79,7 @@ class ClientEndpoint:
         hub = service.hub(hub_name)
         resume_id = query.get("awps_connection_id", [None])[0]
         if resume_id is not None:
-            return hub, _resume(hub, query, resume_id, protocol), protocol
+            return hub, _resume(hub, query, resume_id, protocol, identity), protocol
         connection = Connection(
             new_connection_id(),
             identity.user_id,
@@ -121,7 +121,11 @@ def _identify(scope: Scope, query: dict[str, list[str]], access_key: str) -> Cli
 
 
 def _resume(
-    hub: Hub, query: dict[str, list[str]], connection_id: str, protocol: Protocol
+    hub: Hub,
+    query: dict[str, list[str]],
+    connection_id: str,
+    protocol: Protocol,
+    identity: ClientIdentity,
 ) -> Connection:
     connection = hub.connections.get(connection_id)
     given = query.get("awps_reconnection_token", [""])[0]
@@ -130,6 +134,7 @@ def _resume(
         connection is None
         or expected is None
         or not protocol.is_reliable
+        or identity.user_id != connection.user_id
         or not hmac.compare_digest(given.encode(), expected.encode())
     ):
         raise ServiceError(

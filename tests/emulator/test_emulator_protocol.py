@@ -122,14 +122,25 @@ async def test_reliable_connection_resumes_with_groups_and_replays_unacked_once(
     assert json.loads(await resumed.recv())["sequenceId"] == 5
 
 
-async def test_resume_with_a_wrong_reconnection_token_is_refused(clients: Clients) -> None:
+async def test_resume_is_refused_unless_token_user_and_protocol_match(clients: Clients) -> None:
     token = clients.token(user="u")
     ws = await clients.open(clients.url(token), "reliable")
-    cid = json.loads(await ws.recv())["connectionId"]
-    bad = clients.url(token, awps_connection_id=cid, awps_reconnection_token="guess")
-    with pytest.raises(websockets.InvalidStatus) as refused:
-        await clients.open(bad, "reliable")
-    assert refused.value.response.status_code == 404
+    connected = json.loads(await ws.recv())
+    cid, secret = connected["connectionId"], connected["reconnectionToken"]
+    attempts = {
+        "wrong reconnection token": (token, "guess", "reliable"),
+        "another user's token": (clients.token(user="mallory"), secret, "reliable"),
+        "non-reliable protocol": (token, secret, "json"),
+    }
+    for problem, (access_token, reconnection_token, protocol) in attempts.items():
+        url = clients.url(
+            access_token, awps_connection_id=cid, awps_reconnection_token=reconnection_token
+        )
+        with pytest.raises(websockets.InvalidStatus) as refused:
+            await clients.open(url, protocol)
+        assert refused.value.response.status_code == 404, problem
+    await ws.send(json.dumps({"type": "ping"}))
+    assert json.loads(await ws.recv()) == {"type": "pong"}  # the original is unharmed
 
 
 async def test_clean_client_close_removes_a_reliable_connection_at_once(
