@@ -280,8 +280,11 @@ class FaultMiddleware:
         if rule is None:
             await self.app(scope, receive, send)
         elif rule.kind == "delay":
+            # The request is read first, so it is performed even if the client stops waiting
+            # (as a slow service would): a timed-out send can still arrive.
+            body = await _drain(receive)
             await asyncio.sleep(rule.seconds)
-            await self.app(scope, receive, send)
+            await self.app(scope, _replay(body, receive), send)
         elif rule.kind == "status":
             assert rule.status is not None
             await _drain(receive)
@@ -438,6 +441,16 @@ async def _drain(receive: Receive) -> bytes:
         body += chunk
         if not message.get("more_body", False):
             return body
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that hands out the already-read body once, then defers to ``receive``."""
+    pending = [{"type": "http.request", "body": body, "more_body": False}]
+
+    async def replayed() -> Message:
+        return pending.pop() if pending else await receive()
+
+    return replayed
 
 
 async def _respond_status(send: Send, status: int, retry_after: float | None, head: bool) -> None:
