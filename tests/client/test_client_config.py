@@ -178,7 +178,7 @@ def test_rotated_key_is_used_at_once(
         webpubsub_emulator.endpoint, webpubsub_hub, credential
     ) as client:
         assert client.user_exists("u") is False
-        credential.update("not-the-key")
+        credential.update("a-rotated-key-the-emulator-does-not-know")
         with pytest.raises(webpubsub.ClientAuthenticationError) as caught:
             client.user_exists("u")
         assert caught.value.status_code == 401
