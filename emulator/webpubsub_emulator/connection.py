@@ -1,7 +1,8 @@
 """One client connection: identity, groups, permissions, and its ordered outgoing queue.
 
-Each attached WebSocket gets its own writer task draining a queue, so a slow client only
-delays itself and a REST send never awaits a socket. Reliable connections also keep every
+Each attached WebSocket has a writer that sends at once when it can and queues behind a
+task when the socket is slow, so a slow client only delays itself and a REST send never
+awaits a socket. Reliable connections also keep every
 data message until the client acknowledges its sequence id, so a reconnect can replay them.
 """
 
@@ -10,12 +11,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Coroutine, Generator, Iterable
 from typing import Any
 
 from .frames import DataMessage, Protocol, SendEvent, control_event
 
-AsgiSend = Callable[[dict[str, Any]], Awaitable[None]]
+AsgiSend = Callable[[dict[str, Any]], Coroutine[Any, Any, None]]
 
 # WebSocket close code the service uses when it ends a connection itself; the official
 # clients take it as "do not try to recover".
@@ -25,17 +26,41 @@ _MAX_REASON_BYTES = 123
 
 
 class SocketWriter:
-    """Sends queued events to one WebSocket, in order, from its own task."""
+    """Sends events to one WebSocket in order, without making a fan-out wait for a socket.
+
+    Fast path: when nothing is queued, the ASGI send runs right away and usually finishes
+    without suspending (the socket buffer has room), so a delivery costs no task switch.
+    If it does have to wait (a slow reader), a task finishes that send and drains whatever
+    queued up meanwhile; only that connection is delayed.
+    """
 
     def __init__(self, send: AsgiSend) -> None:
         self._send = send
         self._queue: deque[SendEvent] = deque()
-        self._wake = asyncio.Event()
-        self._task = asyncio.get_running_loop().create_task(self._run())
+        self._busy: asyncio.Task[None] | None = None
+        self._closing = False  # a close event has been handed over or queued
+        self._gone = False  # the close went out or the peer disappeared
 
     def push(self, event: SendEvent) -> None:
-        self._queue.append(event)
-        self._wake.set()
+        if self._gone:
+            return
+        if event["type"] == "websocket.close":
+            self._closing = True
+        if self._busy is not None:
+            self._queue.append(event)
+            return
+        coroutine = self._send(event)
+        try:
+            waiting = coroutine.send(None)
+        except StopIteration:
+            self._sent(event)
+            return
+        except Exception:
+            self._gone = True  # the peer is gone; the reader side cleans up
+            return
+        self._busy = asyncio.get_running_loop().create_task(
+            self._drain(_Resumed(coroutine, waiting), event)
+        )
 
     def push_close(self, code: int, reason: str) -> None:
         reason_bytes = reason.encode("utf-8")[:_MAX_REASON_BYTES]
@@ -47,30 +72,65 @@ class SocketWriter:
             }
         )
 
-    def finished(self) -> asyncio.Task[None]:
-        """The writer task; it ends after sending a close or when the peer is gone."""
-        return self._task
+    async def flushed(self) -> None:
+        """Return once everything pushed so far has been handed to the socket."""
+        if self._busy is not None:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await asyncio.shield(self._busy)
 
     async def stop(self) -> None:
-        """Wait for a queued close to go out, or cancel if there is none."""
-        if not any(event["type"] == "websocket.close" for event in self._queue):
-            self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await self._task
+        """The socket is finished: let a pending close go out, drop anything else."""
+        if self._busy is not None and not self._closing:
+            self._busy.cancel()
+        await self.flushed()
+        self._gone = True
 
-    async def _run(self) -> None:
-        while True:
-            await self._wake.wait()
-            self._wake.clear()
-            while self._queue:
+    def _sent(self, event: SendEvent) -> None:
+        if event["type"] == "websocket.close":
+            self._gone = True
+            self._queue.clear()
+
+    async def _drain(self, first: _Resumed, event: SendEvent) -> None:
+        try:
+            await first
+            self._sent(event)
+            while self._queue and not self._gone:
                 event = self._queue.popleft()
+                await self._send(event)
+                self._sent(event)
+        except Exception:
+            self._gone = True
+        finally:
+            self._busy = None
+
+
+class _Resumed:
+    """Lets a task finish an ASGI send coroutine that was started outside any task.
+
+    The coroutine stopped at ``waiting`` (what it yielded to the event loop); yielding that
+    same object from inside a task makes the task wait for it and resume the coroutine,
+    exactly as if the task had started the coroutine itself.
+    """
+
+    def __init__(self, coroutine: Coroutine[Any, Any, None], waiting: Any) -> None:
+        self._coroutine = coroutine
+        self._waiting = waiting
+
+    def __await__(self) -> Generator[Any, None, None]:
+        waiting = self._waiting
+        while True:
+            try:
+                yield waiting
+            except BaseException as exc:  # cancellation or an error from the awaited future
                 try:
-                    await self._send(event)
-                except Exception:
-                    # The peer is gone; the reader side notices and cleans up.
+                    waiting = self._coroutine.throw(exc)
+                except StopIteration:
                     return
-                if event["type"] == "websocket.close":
-                    return
+                continue
+            try:
+                waiting = self._coroutine.send(None)
+            except StopIteration:
+                return
 
 
 class Connection:

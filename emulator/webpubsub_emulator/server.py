@@ -136,7 +136,8 @@ class EmulatorServer:
     async def _disconnect_all(self) -> None:
         writers = self.service.close_everything("the emulator is shutting down")
         if writers:
-            await asyncio.wait([w.finished() for w in writers], timeout=_CLOSE_FLUSH_SECONDS)
+            flushing = [asyncio.ensure_future(w.flushed()) for w in writers]
+            await asyncio.wait(flushing, timeout=_CLOSE_FLUSH_SECONDS)
 
 
 def serve(host: str = "127.0.0.1", port: int = 8080, access_key: str = DEFAULT_ACCESS_KEY) -> None:

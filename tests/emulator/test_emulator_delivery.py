@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 from typing import TYPE_CHECKING
@@ -180,3 +181,22 @@ async def test_group_message_from_client_reaches_raw_and_json_members(
     assert await raw_member.recv() == "[1]"
     assert (await json_member.recv_json())["data"] == [1]
     await assert_next_is_marker(sender, rest)
+
+
+async def test_a_reader_that_stalls_delays_only_itself_and_loses_nothing(
+    clients: Clients, rest: Rest
+) -> None:
+    # The stalled client buffers one frame, so the emulator's socket to it fills up and
+    # its sends must wait while other clients keep receiving.
+    stalled_token = clients.token(user="stalled")
+    stalled = await clients.open(clients.url(stalled_token), "raw", max_queue=1, max_size=2**21)
+    prompt = await clients.connect("raw")
+    chunk = 1024 * 1024
+    count = 40
+    for n in range(count):
+        response = await rest.send_binary("/:send", bytes([n]) * chunk)
+        assert response.status_code == 202
+        assert await prompt.recv() == bytes([n]) * chunk
+    for n in range(count):
+        frame = await asyncio.wait_for(stalled.recv(), 30)
+        assert frame == bytes([n]) * chunk
