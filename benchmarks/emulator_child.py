@@ -21,6 +21,8 @@ from pathlib import Path
 
 from webpubsub_emulator import DEFAULT_ACCESS_KEY, serve
 
+from .file_limit import raise_open_file_limit
+
 
 def _stop_when_orphaned(max_seconds: float) -> None:
     """Interrupt the main thread (uvicorn shuts down on SIGINT) on stdin EOF or timeout."""
@@ -40,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", type=Path, help="write a pyinstrument text profile here")
     parser.add_argument("--max-seconds", type=float, default=1800.0)
     args = parser.parse_args(argv)
+    raise_open_file_limit()
     threading.Thread(
         target=_stop_when_orphaned, args=(args.max_seconds,), name="watchdog", daemon=True
     ).start()

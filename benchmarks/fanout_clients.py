@@ -27,6 +27,7 @@ import time
 from array import array
 from typing import Any
 
+from .file_limit import raise_open_file_limit
 from .latency_histogram import histogram
 from .mini_websocket import MessageHandler, MiniWebSocket, connect
 
@@ -159,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--parallelism", type=int, default=32, help="handshakes at a time")
     parser.add_argument("--max-seconds", type=float, default=600.0)
     args = parser.parse_args(argv)
+    raise_open_file_limit(args.clients + 256)
 
     async def bounded() -> int:
         return await asyncio.wait_for(_main(args), args.max_seconds)
