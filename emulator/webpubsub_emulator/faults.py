@@ -459,13 +459,7 @@ async def _respond_status(send: Send, status: int, retry_after: float | None, he
     if retry_after is not None:
         headers.append((b"retry-after", f"{retry_after:g}".encode()))
     message = f"fault injected by the emulator: {status}; the operation was not performed"
-    body: dict[str, Any] = {
-        "code": code,
-        "message": message,
-        "target": None,
-        "details": [],
-        "inner": None,
-    }
+    body: dict[str, Any] = {"code": code, "message": message}
     if head:  # a HEAD answer carries no body
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": b""})

@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import json
 import threading
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -26,12 +27,22 @@ RECEIVE_TIMEOUT = 10.0
 
 # Rows of (test, faults injected, messages sent, delivered, lost, duplicated), one per stream.
 TALLY: list[tuple[str, int, int, int, int, int]] = []
+# (method, path template, HTTP status) -> how many fuzzed requests got it.
+FUZZ_STATUSES: Counter[tuple[str, str, int]] = Counter()
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
+    write = terminalreporter.write_line
+    if FUZZ_STATUSES:
+        terminalreporter.section("reliability: fuzzed REST requests")
+        by_status: Counter[int] = Counter()
+        for (_, _, status), n in FUZZ_STATUSES.items():
+            by_status[status] += n
+        errors = sum(n for status, n in by_status.items() if status >= 500)
+        write(f"{by_status.total()} requests, {errors} answered 5xx")
+        write(f"by status: {dict(sorted(by_status.items()))}")
     if not TALLY:
         return
-    write = terminalreporter.write_line
     terminalreporter.section("reliability: messages under injected faults")
     write(f"{'stream':70} {'faults':>6} {'sent':>5} {'recv':>5} {'lost':>4} {'dup':>4}")
     for name, faults, sent, received, lost, duplicated in TALLY:
@@ -100,6 +111,12 @@ async def api_factory(
     yield make
     for api in made:
         await api.close()
+
+
+@pytest.fixture(scope="session")
+def fuzz_stats() -> Counter[tuple[str, str, int]]:
+    """Count of fuzzed requests per (method, path template, status), for the summary."""
+    return FUZZ_STATUSES
 
 
 @pytest.fixture
