@@ -6,9 +6,6 @@ so a rejected request changes nothing.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -20,13 +17,18 @@ from starlette.routing import Route
 
 from . import validation
 from .auth import TokenError, bearer_token, issue_client_token, verify_rest_token
-from .errors import ServiceError, bad_request, not_found, unauthorized
-from .frames import DataMessage, Payload
-from .odata import ODataError, Predicate, compile_filter
+from .errors import ServiceError, not_found, unauthorized
+from .paging import decode_continuation, encode_continuation
+from .rest_input import (
+    check_ttl,
+    excluded,
+    parse_filter,
+    path_param,
+    read_groups_action,
+    read_message,
+)
 from .state import Hub, Service
 
-# The service refuses messages larger than 1 MiB.
-MAX_MESSAGE_BYTES = 1024 * 1024
 DEFAULT_PAGE_SIZE = 100
 
 Handler = Callable[[Request, Hub], Awaitable[Response]]
@@ -93,70 +95,6 @@ def _authenticate(request: Request, access_key: str) -> None:
         raise unauthorized(str(exc)) from exc
 
 
-# -- parameter helpers ---------------------------------------------------------------------
-
-
-def _path(request: Request, name: str) -> str:
-    value: str = request.path_params[name]
-    if name == "group":
-        return validation.group_name(value)
-    return validation.identifier(value, name)
-
-
-def _excluded(request: Request) -> list[str]:
-    return request.query_params.getlist("excluded")
-
-
-def _filter(text: str | None) -> Predicate | None:
-    if text is None:
-        return None
-    try:
-        return compile_filter(text)
-    except ODataError as exc:
-        raise bad_request(str(exc), "filter") from exc
-
-
-def _check_ttl(request: Request) -> None:
-    validation.integer(
-        request.query_params.get("messageTtlSeconds"),
-        "messageTtlSeconds",
-        low=0,
-        high=validation.MAX_TTL_SECONDS,
-    )
-
-
-async def _message(request: Request) -> DataMessage:
-    body = await request.body()
-    if len(body) > MAX_MESSAGE_BYTES:
-        raise ServiceError(
-            413,
-            "PayloadTooLarge",
-            f"message of {len(body)} bytes exceeds the {MAX_MESSAGE_BYTES}-byte limit",
-        )
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media_type == "text/plain":
-        try:
-            return DataMessage(Payload("text", body.decode("utf-8")))
-        except UnicodeDecodeError:
-            raise bad_request("text/plain body is not valid UTF-8", "message") from None
-    if media_type == "application/json":
-        try:
-            text = body.decode("utf-8")
-            json.loads(text)
-        except ValueError:
-            raise bad_request("application/json body is not valid JSON", "message") from None
-        return DataMessage(Payload("json", text))
-    if media_type == "application/octet-stream":
-        return DataMessage(Payload("binary", body))
-    raise ServiceError(
-        415,
-        "UnsupportedMediaType",
-        f"Content-Type {media_type!r} is not supported; use text/plain, application/json "
-        "or application/octet-stream",
-        "Content-Type",
-    )
-
-
 def _accepted() -> Response:
     return Response(status_code=202)
 
@@ -175,75 +113,57 @@ def _exists(found: bool) -> Response:
 
 
 async def send_to_all(request: Request, hub: Hub) -> Response:
-    _check_ttl(request)
-    predicate = _filter(request.query_params.get("filter"))
-    hub.send_to_all(await _message(request), _excluded(request), predicate)
+    check_ttl(request)
+    predicate = parse_filter(request.query_params.get("filter"))
+    hub.send_to_all(await read_message(request), excluded(request), predicate)
     return _accepted()
 
 
 async def send_to_user(request: Request, hub: Hub) -> Response:
-    user = _path(request, "user")
-    _check_ttl(request)
-    predicate = _filter(request.query_params.get("filter"))
-    hub.send_to_user(user, await _message(request), predicate)
+    user = path_param(request, "user")
+    check_ttl(request)
+    predicate = parse_filter(request.query_params.get("filter"))
+    hub.send_to_user(user, await read_message(request), predicate)
     return _accepted()
 
 
 async def send_to_group(request: Request, hub: Hub) -> Response:
-    group = _path(request, "group")
-    _check_ttl(request)
-    predicate = _filter(request.query_params.get("filter"))
-    hub.send_to_group(group, await _message(request), _excluded(request), predicate)
+    group = path_param(request, "group")
+    check_ttl(request)
+    predicate = parse_filter(request.query_params.get("filter"))
+    hub.send_to_group(group, await read_message(request), excluded(request), predicate)
     return _accepted()
 
 
 async def send_to_connection(request: Request, hub: Hub) -> Response:
-    connection = _path(request, "connection")
-    _check_ttl(request)
-    hub.send_to_connection(connection, await _message(request))
+    connection = path_param(request, "connection")
+    check_ttl(request)
+    hub.send_to_connection(connection, await read_message(request))
     return _accepted()
 
 
 # -- groups ------------------------------------------------------------------------------------
 
 
-async def _groups_action(request: Request) -> tuple[list[str], Predicate | None]:
-    try:
-        body = json.loads(await request.body())
-    except ValueError:
-        raise bad_request("body must be JSON like {'groups': [...], 'filter': '...'}") from None
-    if not isinstance(body, dict):
-        raise bad_request("body must be a JSON object with 'groups' and 'filter'")
-    groups = body.get("groups")
-    if not isinstance(groups, list) or not all(isinstance(g, str) for g in groups):
-        raise bad_request("'groups' must be a list of group names", "groups")
-    for group in groups:
-        validation.group_name(group, "groups")
-    text = body.get("filter")
-    if text is not None and not isinstance(text, str):
-        raise bad_request("'filter' must be a string", "filter")
-    return groups, _filter(text)
-
-
 async def add_to_groups(request: Request, hub: Hub) -> Response:
-    groups, predicate = await _groups_action(request)
+    groups, predicate = await read_groups_action(request)
     hub.add_to_groups(groups, predicate)
     return Response(status_code=200)
 
 
 async def remove_from_groups(request: Request, hub: Hub) -> Response:
-    groups, predicate = await _groups_action(request)
+    groups, predicate = await read_groups_action(request)
     hub.remove_from_groups(groups, predicate)
     return Response(status_code=200)
 
 
 async def group_exists(request: Request, hub: Hub) -> Response:
-    return _exists(_path(request, "group") in hub.groups)
+    return _exists(path_param(request, "group") in hub.groups)
 
 
 async def add_connection(request: Request, hub: Hub) -> Response:
-    group = _path(request, "group")
-    connection = hub.connections.get(_path(request, "connection"))
+    group = path_param(request, "group")
+    connection = hub.connections.get(path_param(request, "connection"))
     if connection is None:
         raise not_found("connection does not exist", "connectionId")
     hub.join(connection, group)
@@ -251,15 +171,15 @@ async def add_connection(request: Request, hub: Hub) -> Response:
 
 
 async def remove_connection(request: Request, hub: Hub) -> Response:
-    group = _path(request, "group")
-    connection = hub.connections.get(_path(request, "connection"))
+    group = path_param(request, "group")
+    connection = hub.connections.get(path_param(request, "connection"))
     if connection is not None:
         hub.leave(connection, group)
     return _no_content()
 
 
 async def remove_connection_from_all(request: Request, hub: Hub) -> Response:
-    connection = hub.connections.get(_path(request, "connection"))
+    connection = hub.connections.get(path_param(request, "connection"))
     if connection is not None:
         for group in list(connection.groups):
             hub.leave(connection, group)
@@ -267,28 +187,28 @@ async def remove_connection_from_all(request: Request, hub: Hub) -> Response:
 
 
 async def add_user_to_group(request: Request, hub: Hub) -> Response:
-    user, group = _path(request, "user"), _path(request, "group")
+    user, group = path_param(request, "user"), path_param(request, "group")
     hub.add_user_to_group(user, group)
     return Response(status_code=200)
 
 
 async def remove_user_from_group(request: Request, hub: Hub) -> Response:
-    user, group = _path(request, "user"), _path(request, "group")
+    user, group = path_param(request, "user"), path_param(request, "group")
     hub.remove_user_from_group(user, group)
     return _no_content()
 
 
 async def remove_user_from_all(request: Request, hub: Hub) -> Response:
-    hub.remove_user_from_all_groups(_path(request, "user"))
+    hub.remove_user_from_all_groups(path_param(request, "user"))
     return _no_content()
 
 
 async def list_group_connections(request: Request, hub: Hub) -> Response:
-    group = _path(request, "group")
+    group = path_param(request, "group")
     query = request.query_params
     page_size = validation.integer(query.get("maxpagesize"), "maxpagesize", low=1, high=None)
     top = validation.integer(query.get("top"), "top", low=1, high=None)
-    after, left = _decode_continuation(query.get("continuationToken"), top)
+    after, left = decode_continuation(query.get("continuationToken"), top)
     members = sorted(hub.groups.get(group, {}).values(), key=lambda c: c.connection_id)
     remaining = [c for c in members if after is None or c.connection_id > after]
     limit = page_size or DEFAULT_PAGE_SIZE
@@ -300,7 +220,7 @@ async def list_group_connections(request: Request, hub: Hub) -> Response:
     }
     still_left = None if left is None else left - len(page)
     if len(remaining) > len(page) and page and still_left != 0:
-        token = _encode_continuation(page[-1].connection_id, still_left)
+        token = encode_continuation(page[-1].connection_id, still_left)
         params = {"api-version": query["api-version"], "continuationToken": token}
         if page_size is not None:
             params["maxpagesize"] = str(page_size)
@@ -309,37 +229,19 @@ async def list_group_connections(request: Request, hub: Hub) -> Response:
     return JSONResponse(body)
 
 
-def _encode_continuation(after: str, left: int | None) -> str:
-    raw = json.dumps({"after": after, "left": left}).encode()
-    return base64.urlsafe_b64encode(raw).decode("ascii")
-
-
-def _decode_continuation(token: str | None, top: int | None) -> tuple[str | None, int | None]:
-    if token is None:
-        return None, top
-    try:
-        state = json.loads(base64.urlsafe_b64decode(token.encode("ascii")))
-        after, left = state["after"], state["left"]
-    except (ValueError, KeyError, TypeError, binascii.Error):
-        raise bad_request(f"continuationToken {token!r} is invalid", "continuationToken") from None
-    if not isinstance(after, str) or not (left is None or isinstance(left, int)):
-        raise bad_request(f"continuationToken {token!r} is invalid", "continuationToken")
-    return after, left
-
-
 # -- connections and users ---------------------------------------------------------------------
 
 
 async def connection_exists(request: Request, hub: Hub) -> Response:
-    return _exists(_path(request, "connection") in hub.connections)
+    return _exists(path_param(request, "connection") in hub.connections)
 
 
 async def user_exists(request: Request, hub: Hub) -> Response:
-    return _exists(_path(request, "user") in hub.users)
+    return _exists(path_param(request, "user") in hub.users)
 
 
 async def close_connection(request: Request, hub: Hub) -> Response:
-    connection = hub.connections.get(_path(request, "connection"))
+    connection = hub.connections.get(path_param(request, "connection"))
     if connection is not None:
         hub.close(connection, request.query_params.get("reason"))
     return _no_content()
@@ -347,21 +249,21 @@ async def close_connection(request: Request, hub: Hub) -> Response:
 
 async def close_all(request: Request, hub: Hub) -> Response:
     reason = request.query_params.get("reason")
-    hub.close_where(hub.connections.values(), _excluded(request), reason)
+    hub.close_where(hub.connections.values(), excluded(request), reason)
     return _no_content()
 
 
 async def close_user(request: Request, hub: Hub) -> Response:
-    user = _path(request, "user")
+    user = path_param(request, "user")
     reason = request.query_params.get("reason")
-    hub.close_where(hub.users.get(user, {}).values(), _excluded(request), reason)
+    hub.close_where(hub.users.get(user, {}).values(), excluded(request), reason)
     return _no_content()
 
 
 async def close_group(request: Request, hub: Hub) -> Response:
-    group = _path(request, "group")
+    group = path_param(request, "group")
     reason = request.query_params.get("reason")
-    hub.close_where(hub.groups.get(group, {}).values(), _excluded(request), reason)
+    hub.close_where(hub.groups.get(group, {}).values(), excluded(request), reason)
     return _no_content()
 
 
@@ -378,7 +280,7 @@ def _permission_role(request: Request) -> tuple[str, str | None]:
 
 async def grant(request: Request, hub: Hub) -> Response:
     role, target = _permission_role(request)
-    connection = hub.connections.get(_path(request, "connection"))
+    connection = hub.connections.get(path_param(request, "connection"))
     if connection is None:
         raise not_found("connection does not exist", "connectionId")
     connection.permissions.add(role if target is None else f"{role}.{target}")
@@ -387,7 +289,7 @@ async def grant(request: Request, hub: Hub) -> Response:
 
 async def revoke(request: Request, hub: Hub) -> Response:
     role, target = _permission_role(request)
-    connection = hub.connections.get(_path(request, "connection"))
+    connection = hub.connections.get(path_param(request, "connection"))
     if connection is not None:
         if target is None:
             # Revoking without a target takes the permission away for every group.
@@ -402,7 +304,7 @@ async def revoke(request: Request, hub: Hub) -> Response:
 
 async def check(request: Request, hub: Hub) -> Response:
     role, target = _permission_role(request)
-    connection = hub.connections.get(_path(request, "connection"))
+    connection = hub.connections.get(path_param(request, "connection"))
     if connection is None:
         return _exists(False)
     action = role.removeprefix("webpubsub.")
