@@ -23,6 +23,10 @@ Behaviour worth knowing:
 * ``messageTtlSeconds`` is validated (0..300) but messages never wait in a queue here, so it
   has no further effect.
 * No upstream event handlers: client ``event`` messages are acknowledged and dropped.
+* Acks to JSON-protocol clients leave about 20 ms after the request is handled: the official
+  Python client 1.1.0 misses an ack that arrives before it starts waiting for it.
+* Data messages on the reliable protocol carry ``sequenceId``; acks, pongs and system
+  messages do not.
 """
 
 from .app import create_app
