@@ -40,6 +40,8 @@ _WARMUP_ATTEMPTS = 10
 # Offered load of the latency phase, as a fraction of the measured throughput.
 _LATENCY_LOAD = 0.5
 _LATENCY_MESSAGES = 100
+# Upper bound on the paced phase, whatever the measured throughput.
+_LATENCY_SECONDS = 10.0
 # Message numbers of successive sessions never overlap, so a late frame is never miscounted.
 _SESSION_STRIDE = 1_000_000
 
@@ -96,7 +98,10 @@ def run(emulator: EmulatorProcess, settings: Settings) -> BenchmarkResult:
             )
         capacity = statistics.median(b.rate for b in bursts) / settings.fanout_clients
         interval = 1.0 / max(capacity * _LATENCY_LOAD, 1.0)
-        latency_count = min(_LATENCY_MESSAGES, settings.fanout_messages)
+        latency_count = max(
+            1,
+            min(_LATENCY_MESSAGES, settings.fanout_messages, int(_LATENCY_SECONDS / interval)),
+        )
         paced = _session(
             generators, sender, http, next_first + _SESSION_STRIDE, latency_count, interval
         )
@@ -223,6 +228,7 @@ def _result(
                 True,
                 suffix="/s",
             ),
+            Check("fanout: lost + duplicated deliveries", lost + duplicated, 0, False, suffix=""),
         ),
         notes=notes,
     )

@@ -56,6 +56,8 @@ class Check:
         """How far the value is from its target, as a percentage of the target ("" if met)."""
         if self.met:
             return ""
+        if self.target == 0:
+            return f"{_number(abs(self.value))} off target"
         gap = abs(self.value - self.target) / self.target * 100
         return f"{gap:.0f}% {'below' if self.at_least else 'above'} target"
 
@@ -82,6 +84,8 @@ class BenchmarkResult:
 
 
 def _number(value: float) -> str:
+    if value == int(value) and abs(value) < 1000:
+        return str(int(value))
     if value >= 1000:
         return f"{value:,.0f}"
     if value >= 100:
