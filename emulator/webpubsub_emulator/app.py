@@ -46,5 +46,6 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     codes = {404: "NotFound", 405: "MethodNotAllowed"}
     message = f"{request.method} {request.url.path}: {exc.detail}"
-    error = ServiceError(exc.status_code, codes.get(exc.status_code, "InvalidRequest"), message)
+    code = codes.get(exc.status_code, "InvalidRequest")
+    error = ServiceError(exc.status_code, code, message, request.url.path)
     return error.to_response()

@@ -75,6 +75,7 @@ class ClientEndpoint:
                 "UnsupportedSubprotocol",
                 "supported subprotocols are json.webpubsub.azure.v1 and "
                 "json.reliable.webpubsub.azure.v1 (or none for raw WebSocket)",
+                "Sec-WebSocket-Protocol",
             )
         hub = service.hub(hub_name)
         resume_id = query.get("awps_connection_id", [None])[0]
@@ -117,7 +118,7 @@ def _identify(scope: Scope, query: dict[str, list[str]], access_key: str) -> Cli
             token = bearer_token(raw.decode("latin-1") if raw is not None else None)
         return verify_client_token(token, access_key, scope["path"])
     except TokenError as exc:
-        raise ServiceError(401, "Unauthorized", str(exc)) from exc
+        raise ServiceError(401, "Unauthorized", str(exc), "access_token") from exc
 
 
 def _resume(

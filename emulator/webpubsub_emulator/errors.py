@@ -11,10 +11,12 @@ class ServiceError(Exception):
     """An error the emulator answers with instead of performing the operation.
 
     ``status`` is the HTTP status, ``code`` goes to both the body and the
-    ``x-ms-error-code`` header, ``target`` names the offending parameter if any.
+    ``x-ms-error-code`` header, ``target`` names the offending parameter, header or path.
+    The body always has all five members with the types the API spec gives them
+    (``target`` a string, ``details`` a list, ``inner`` an object), never null.
     """
 
-    def __init__(self, status: int, code: str, message: str, target: str | None = None) -> None:
+    def __init__(self, status: int, code: str, message: str, target: str) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
@@ -27,18 +29,18 @@ class ServiceError(Exception):
             "message": self.message,
             "target": self.target,
             "details": [],
-            "inner": None,
+            "inner": {},
         }
         return JSONResponse(body, status_code=self.status, headers={"x-ms-error-code": self.code})
 
 
-def bad_request(message: str, target: str | None = None) -> ServiceError:
+def bad_request(message: str, target: str) -> ServiceError:
     return ServiceError(400, "InvalidRequest", message, target)
 
 
-def not_found(message: str, target: str | None = None) -> ServiceError:
+def not_found(message: str, target: str) -> ServiceError:
     return ServiceError(404, "NotFound", message, target)
 
 
-def unauthorized(message: str) -> ServiceError:
-    return ServiceError(401, "Unauthorized", message)
+def unauthorized(message: str, target: str) -> ServiceError:
+    return ServiceError(401, "Unauthorized", message, target)

@@ -92,7 +92,7 @@ def _authenticate(request: Request, access_key: str) -> None:
             token, access_key, request.scope["path"], request.scope["query_string"].decode()
         )
     except TokenError as exc:
-        raise unauthorized(str(exc)) from exc
+        raise unauthorized(str(exc), "Authorization") from exc
 
 
 def _accepted() -> Response:

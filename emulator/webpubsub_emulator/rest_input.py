@@ -54,6 +54,7 @@ async def read_message(request: Request) -> DataMessage:
             413,
             "PayloadTooLarge",
             f"message of {len(body)} bytes exceeds the {MAX_MESSAGE_BYTES}-byte limit",
+            "message",
         )
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type == "text/plain":
@@ -83,9 +84,11 @@ async def read_groups_action(request: Request) -> tuple[list[str], Predicate | N
     try:
         body = json.loads(await request.body())
     except ValueError:
-        raise bad_request("body must be JSON like {'groups': [...], 'filter': '...'}") from None
+        raise bad_request(
+            "body must be JSON like {'groups': [...], 'filter': '...'}", "body"
+        ) from None
     if not isinstance(body, dict):
-        raise bad_request("body must be a JSON object with 'groups' and 'filter'")
+        raise bad_request("body must be a JSON object with 'groups' and 'filter'", "body")
     groups = body.get("groups")
     if not isinstance(groups, list) or not all(isinstance(g, str) for g in groups):
         raise bad_request("'groups' must be a list of group names", "groups")

@@ -19,6 +19,10 @@ def assert_error(response: httpx.Response, status: int, target: str | None = Non
     assert response.status_code == status, response.text
     body = response.json()
     assert set(body) == {"code", "message", "target", "details", "inner"}
+    # Types as the API spec gives them: no nulls.
+    assert isinstance(body["target"], str)
+    assert isinstance(body["details"], list)
+    assert isinstance(body["inner"], dict)
     assert body["code"] == response.headers["x-ms-error-code"]
     assert body["message"]
     if target is not None:
