@@ -17,10 +17,12 @@ can be driven two ways:
     "pending": [...]}``;
   - ``DELETE`` forgets every pending rule and resets the counters.
 
-REST faults apply to ``/api/...`` requests only and act before the request reaches the
-emulator, so a faulted operation never takes effect (a delayed one takes effect after the
-delay). A rule with ``every=k`` fires on the k-th, 2k-th, ... matching request until it has
-fired ``count`` times; rules are tried in the order they were added.
+REST faults apply to ``/api/...`` requests only. Status and drop faults answer before the
+request reaches the emulator, so the operation never takes effect. A delayed request is read
+at once and performed after the delay, even if its client stopped waiting (as with a slow
+service, a timed-out call may still have happened). A rule with ``every=k`` fires on the
+k-th, 2k-th, ... matching request until it has fired ``count`` times; rules are tried in the
+order they were added.
 
 Dropping reaches under ASGI to the TCP transport of uvicorn's protocol objects (the servers
 this package runs), so the peer sees the socket vanish: no HTTP response, no close frame.
