@@ -293,14 +293,21 @@ class FaultMiddleware:
             await _respond_status(send, rule.status, rule.retry_after, scope["method"] == "HEAD")
         else:
             await _drain(receive)
-            _transport_of(receive).abort()  # type: ignore[attr-defined]
+            transport = _transport_of(receive)
+            if transport is None:
+                raise RuntimeError("dropping connections needs the emulator to run under uvicorn")
+            transport.abort()  # type: ignore[attr-defined]
             # Wait for uvicorn to notice, so it does not try to answer with a 500 itself.
             while (await receive())["type"] != "http.disconnect":
                 pass
 
     async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        transport = _transport_of(receive)
+        if transport is None:  # not served by uvicorn: the socket cannot be dropped, only used
+            await self.app(scope, receive, send)
+            return
         hub = scope["path"].rstrip("/").rsplit("/", 1)[-1].lower()
-        socket = _ClientSocket(hub, _transport_of(receive), asyncio.get_running_loop())
+        socket = _ClientSocket(hub, transport, asyncio.get_running_loop())
 
         async def observed_send(message: Message) -> None:
             if message["type"] == "websocket.accept":
@@ -424,13 +431,11 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
         return None
 
 
-def _transport_of(receive: Receive) -> asyncio.BaseTransport:
+def _transport_of(receive: Receive) -> asyncio.BaseTransport | None:
     # uvicorn's ASGI ``receive`` is a bound method of an object holding the connection's
     # transport (``send`` may be wrapped by Starlette's error middleware; ``receive`` is not).
     transport = getattr(getattr(receive, "__self__", None), "transport", None)
-    if not isinstance(transport, asyncio.BaseTransport):
-        raise RuntimeError("dropping connections needs the emulator to run under uvicorn")
-    return transport
+    return transport if isinstance(transport, asyncio.BaseTransport) else None
 
 
 async def _drain(receive: Receive) -> bytes:

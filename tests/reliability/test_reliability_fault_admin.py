@@ -91,3 +91,28 @@ async def test_an_emulator_without_faults_has_no_admin_endpoint(
     assert response.status_code == 404
     with pytest.raises(RuntimeError, match="faults=True"):
         _ = webpubsub_emulator.faults
+
+
+def test_clients_still_connect_when_served_by_something_other_than_uvicorn() -> None:
+    """Under another ASGI server the injector cannot reach sockets, but must not get in the
+    way: a client connects and receives its ``connected`` message."""
+    import time
+
+    import jwt
+    from starlette.testclient import TestClient
+    from webpubsub_emulator import DEFAULT_ACCESS_KEY
+
+    app = create_app(faults=True)
+    token = jwt.encode(
+        {"aud": "http://testserver/client/hubs/hub", "exp": int(time.time()) + 60},
+        DEFAULT_ACCESS_KEY,
+        algorithm="HS256",
+    )
+    with (
+        TestClient(app) as client,
+        client.websocket_connect(
+            f"/client/hubs/hub?access_token={token}", subprotocols=["json.webpubsub.azure.v1"]
+        ) as ws,
+    ):
+        assert ws.receive_json()["event"] == "connected"
+        assert app.state.faults.drop_clients() == 0
