@@ -44,11 +44,20 @@ def draw(results: Sequence[BenchmarkResult], path: Path) -> None:
         axis.invert_yaxis()
         better = "higher" if headline[0].higher_is_better else "lower"
         axis.set_xlabel(f"{headline[0].unit} ({better} is better)")
+        for check in result.checks:
+            # Absolute targets (not ratios) in the headline unit are drawn as a line.
+            if check.suffix != "x" and check.target > 0:
+                axis.axvline(check.target, color="black", linestyle="--", linewidth=1)
         verdicts = "; ".join(
             f"{c.value_text} ({c.target_text}) {'met' if c.met else 'MISSED'}"
             for c in result.checks
         )
-        axis.set_title(f"{result.name}: {verdicts}", fontsize=9)
+        others = "; ".join(
+            f"{s.contender} {s.unit}: {s.summary.median:,.1f}"
+            for s in result.series
+            if s not in headline
+        )
+        axis.set_title(f"{result.name}: {verdicts}" + (f"\n{others}" if others else ""), fontsize=8)
     figure.suptitle("webpubsub benchmarks (median, whiskers min-max, dots = rounds)")
     figure.tight_layout()
     figure.savefig(path, dpi=110)

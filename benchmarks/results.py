@@ -45,11 +45,14 @@ class Check:
 
     @property
     def target_text(self) -> str:
-        return f"{'>=' if self.at_least else '<='} {_number(self.target)}{self.suffix}"
+        target = f"{self.target:.2f}" if self.suffix == "x" else _number(self.target)
+        return f"{'>=' if self.at_least else '<='} {target}{self.suffix}"
 
     @property
     def value_text(self) -> str:
-        return f"{_number(self.value)}{self.suffix}"
+        # Ratios get a third decimal so a value just past its target never prints as equal.
+        value = f"{self.value:.3f}" if self.suffix == "x" else _number(self.value)
+        return f"{value}{self.suffix}"
 
     @property
     def shortfall_text(self) -> str:
@@ -59,7 +62,8 @@ class Check:
         if self.target == 0:
             return f"{_number(abs(self.value))} off target"
         gap = abs(self.value - self.target) / self.target * 100
-        return f"{gap:.0f}% {'below' if self.at_least else 'above'} target"
+        shown = f"{gap:.1f}" if gap < 10 else f"{gap:.0f}"
+        return f"{shown}% {'below' if self.at_least else 'above'} target"
 
 
 @attrs.frozen
