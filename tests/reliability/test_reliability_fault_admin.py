@@ -93,6 +93,8 @@ async def test_an_emulator_without_faults_has_no_admin_endpoint(
         _ = webpubsub_emulator.faults
 
 
+# Starlette's TestClient warns that it will move to another HTTP library; irrelevant here.
+@pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")
 def test_clients_still_connect_when_served_by_something_other_than_uvicorn() -> None:
     """Under another ASGI server the injector cannot reach sockets, but must not get in the
     way: a client connects and receives its ``connected`` message."""
