@@ -6,6 +6,7 @@ server answering it never compete for one lock; on a 2-core machine each gets a 
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 from pathlib import Path
@@ -17,6 +18,7 @@ from webpubsub_emulator import DEFAULT_ACCESS_KEY
 from .child_process import Lines, finish, spawn
 
 _START_TIMEOUT_SECONDS = 30.0
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 class EmulatorProcess:
@@ -56,6 +58,21 @@ class EmulatorProcess:
             self.__exit__(None, None, None)
             raise
         return self
+
+    def cpu_seconds(self) -> float | None:
+        """CPU seconds (user + system) the emulator process has used, or None if unknown.
+
+        Read from ``/proc/<pid>/stat``, so only on Linux; elsewhere always None.
+        """
+        if self._process is None:
+            return None
+        try:
+            stat = Path(f"/proc/{self._process.pid}/stat").read_text()
+        except OSError:
+            return None
+        # Fields after the parenthesised command name; utime and stime are the 12th and 13th.
+        fields = stat.rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
 
     def __exit__(
         self,

@@ -21,10 +21,15 @@ METHOD = """\
 - **sync**: one client per contender, created once, each call `send_to_all` of a small JSON
   object to a hub with no listeners, sequential; rounds interleaved (ours, official, raw,
   ours, ...) after an untimed warm-up. The emulator runs in its own process.
+- **client CPU us/call**: CPU time of the benchmark process per call (the client's own
+  cost); **emulator CPU us/call**: CPU time of the emulator process per call (read from
+  `/proc`, Linux only). Sequential calls take roughly the sum of the two, which is why a
+  client twice as cheap is less than twice as fast against a server of fixed cost.
 - **async**: the same call on each async client (ours on httpx, the official one on
   aiohttp), 64 requests in flight on one event loop.
 - **raw httpx**: the same request (URL, token, headers, body) built and signed once, then
-  posted with bare `httpx.Client` / `httpx.AsyncClient`: the transport limit.
+  posted with bare `httpx.Client` / `httpx.AsyncClient` (default pool limits, as our
+  client uses): the transport limit.
 - **tokens**: `get_client_access_token(user_id, roles, groups, minutes_to_expire)` signed
   locally with the access key; both clients must sign the same claims.
 - **import**: `from <package> import WebPubSubServiceClient`, timed inside a fresh

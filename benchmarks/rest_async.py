@@ -12,7 +12,7 @@ from .emulator_process import EmulatorProcess
 from .raw_transport import PresignedSendToAll
 from .rest_sync import MESSAGE, MESSAGE_BYTES, summarise
 from .results import OFFICIAL, OURS, RAW, BenchmarkResult
-from .rounds import AsyncWorkload, interleave_async
+from .rounds import AsyncWorkload, Rounds, interleave_async
 from .settings import Settings
 
 HUB = "bench_async"
@@ -20,16 +20,16 @@ HUB = "bench_async"
 
 def run(emulator: EmulatorProcess, settings: Settings) -> BenchmarkResult:
     """Time ``settings.async_calls`` sends per round, ``settings.async_in_flight`` at a time."""
-    rates = asyncio.run(_measure(emulator, settings))
+    rounds = asyncio.run(_measure(emulator, settings))
     return summarise(
         "async",
         f"async send_to_all, {settings.async_calls} calls with {settings.async_in_flight} "
         f"in flight x {settings.async_rounds} rounds",
-        rates,
+        rounds,
     )
 
 
-async def _measure(emulator: EmulatorProcess, settings: Settings) -> dict[str, list[float]]:
+async def _measure(emulator: EmulatorProcess, settings: Settings) -> Rounds:
     from azure.messaging.webpubsubservice.aio import WebPubSubServiceClient as OfficialClient
     from webpubsub.aio import WebPubSubServiceClient
 
@@ -56,6 +56,7 @@ async def _measure(emulator: EmulatorProcess, settings: Settings) -> dict[str, l
             operations=settings.async_calls,
             rounds=settings.async_rounds,
             warmup=max(settings.warmup_calls, width),
+            server_clock=emulator.cpu_seconds,
         )
 
 

@@ -11,7 +11,7 @@ import httpx
 from .emulator_process import EmulatorProcess
 from .raw_transport import PresignedSendToAll
 from .results import OFFICIAL, OURS, RAW, BenchmarkResult, Check, Series
-from .rounds import interleave
+from .rounds import Rounds, interleave
 from .settings import Settings
 
 HUB = "bench_sync"
@@ -20,6 +20,10 @@ MESSAGE = {"event": "price", "symbol": "MSFT", "value": 431.25}
 MESSAGE_BYTES = json.dumps(MESSAGE, separators=(",", ":")).encode()
 TARGET_VS_OFFICIAL = 2.0
 TARGET_VS_RAW_TIME = 1.15
+# The benchmark process's CPU time per call: what the client costs, whatever the server does.
+CPU_UNIT = "client CPU us/call"
+# The emulator process's CPU time per call: the server's share of every call's time.
+SERVER_CPU_UNIT = "emulator CPU us/call"
 
 
 def run(emulator: EmulatorProcess, settings: Settings) -> BenchmarkResult:
@@ -49,26 +53,38 @@ def run(emulator: EmulatorProcess, settings: Settings) -> BenchmarkResult:
             for _ in range(n):
                 raw.post(http, MESSAGE_BYTES)
 
-        rates = interleave(
+        rounds = interleave(
             {OURS: run_ours, OFFICIAL: run_official, RAW: run_raw},
             operations=settings.sync_calls,
             rounds=settings.sync_rounds,
             warmup=settings.warmup_calls,
+            server_clock=emulator.cpu_seconds,
         )
     return summarise(
         "sync",
         f"sync send_to_all, {settings.sync_calls} sequential calls x {settings.sync_rounds} rounds",
-        rates,
+        rounds,
     )
 
 
-def summarise(name: str, title: str, rates: dict[str, list[float]]) -> BenchmarkResult:
+def summarise(name: str, title: str, rounds: Rounds) -> BenchmarkResult:
     """Series and the two REST targets (vs official, vs raw httpx) of a send benchmark."""
-    ours, official, raw = (statistics.median(rates[c]) for c in (OURS, OFFICIAL, RAW))
+    ours, official, raw = (statistics.median(rounds.rates[c]) for c in (OURS, OFFICIAL, RAW))
     return BenchmarkResult(
         name=name,
         title=title,
-        series=tuple(Series(c, "ops/s", tuple(r)) for c, r in rates.items()),
+        series=(
+            *(Series(c, "ops/s", tuple(r)) for c, r in rounds.rates.items()),
+            *(
+                Series(c, CPU_UNIT, tuple(u), higher_is_better=False)
+                for c, u in rounds.cpu_us.items()
+            ),
+            *(
+                Series(c, SERVER_CPU_UNIT, tuple(u), higher_is_better=False)
+                for c, u in rounds.server_cpu_us.items()
+                if u
+            ),
+        ),
         checks=(
             Check(f"{name}: ours / official ops/s", ours / official, TARGET_VS_OFFICIAL, True),
             # Time per call is 1/rate, so ours-time / raw-time is raw-rate / ours-rate.

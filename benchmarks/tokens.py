@@ -57,7 +57,7 @@ def run(access_key: str, settings: Settings) -> BenchmarkResult:
             operations=settings.token_calls,
             rounds=settings.token_rounds,
             warmup=settings.warmup_calls,
-        )
+        ).rates
     ratio = statistics.median(rates[OURS]) / statistics.median(rates[OFFICIAL])
     return BenchmarkResult(
         name="tokens",
