@@ -45,7 +45,8 @@ def parse_connection_string(text: str) -> ConnectionString:
         if not sep:
             raise InvalidConnectionStringError(
                 f"malformed connection string: segment {position} is not 'key=value' "
-                f"(segment starts with {segment.strip()[:12]!r})"
+                "(segments are separated by ';' and each needs a '='; the segment's text is "
+                "not shown because it may be the access key)"
             )
         fields.setdefault(name.strip().lower(), value.strip())
     endpoint = fields.get("endpoint")

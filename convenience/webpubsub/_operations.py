@@ -76,6 +76,12 @@ _CLIENT_PATHS = {
 }
 
 
+#: A group, user or connection named "." or ".." would be a dot segment that URL
+#: normalisation resolves away (``groups/../:send`` becomes the hub-wide ``:send``), so those
+#: names travel percent-encoded.
+_DOT_SEGMENTS = {".": "%2E", "..": "%2E%2E"}
+
+
 def _request(
     core: ServiceCore,
     rest_kwargs: dict[str, Any],
@@ -89,12 +95,15 @@ def _request(
     Messages are encoded by :mod:`webpubsub._content` instead of the generated body models so
     that every body is bytes (replayable on retry) and the caller's content type is kept."""
     params = rest_kwargs["params"]
+    path = "/".join(
+        _DOT_SEGMENTS.get(segment, segment) for segment in rest_kwargs["url"].split("/")
+    )
     body = rest_kwargs.get("json")
     if body is not None:
         content, content_type = json.dumps(body).encode(), "application/json"
     return httpx.Request(
         rest_kwargs["method"].upper(),
-        core.base_url + rest_kwargs["url"],
+        core.base_url + path,
         params=params,
         content=content,
         headers={"Content-Type": content_type} if content_type else None,
