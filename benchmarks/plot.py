@@ -1,4 +1,4 @@
-"""Draw results.png: one panel per benchmark, median bars with min-max whiskers and rounds."""
+"""Draw results.png: one panel per benchmark and unit, median bars with min-max whiskers."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import math
 from collections.abc import Sequence
 from pathlib import Path
 
-from .results import BenchmarkResult
+from .results import BenchmarkResult, Check, Series
 
 _COLOURS = {"webpubsub": "#2b7bba", "official 1.3.0": "#d95f02", "raw httpx": "#7f7f7f"}
 _DEFAULT_COLOUR = "#1b9e77"
+_COLUMNS = 3
 
 
 def draw(results: Sequence[BenchmarkResult], path: Path) -> None:
@@ -19,46 +20,64 @@ def draw(results: Sequence[BenchmarkResult], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    columns = 2 if len(results) > 1 else 1
-    rows = math.ceil(len(results) / columns)
-    figure, axes = plt.subplots(rows, columns, figsize=(7 * columns, 3.2 * rows), squeeze=False)
-    for axis in axes.flat[len(results) :]:
+    panels = _panels(results)
+    columns = min(_COLUMNS, len(panels))
+    rows = math.ceil(len(panels) / columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(5.5 * columns, 2.8 * rows), squeeze=False)
+    for axis in axes.flat[len(panels) :]:
         axis.set_visible(False)
-    for axis, result in zip(axes.flat, results, strict=False):
-        headline = [s for s in result.series if s.unit == result.series[0].unit]
-        names = [s.contender for s in headline]
-        medians = [s.summary.median for s in headline]
-        lows = [s.summary.median - s.summary.low for s in headline]
-        highs = [s.summary.high - s.summary.median for s in headline]
-        positions = list(range(len(headline)))
-        axis.barh(
-            positions,
-            medians,
-            xerr=[lows, highs],
-            color=[_COLOURS.get(n, _DEFAULT_COLOUR) for n in names],
-            capsize=4,
-        )
-        for position, series in zip(positions, headline, strict=True):
-            axis.plot(series.samples, [position] * len(series.samples), "k.", markersize=3)
-        axis.set_yticks(positions, names)
-        axis.invert_yaxis()
-        better = "higher" if headline[0].higher_is_better else "lower"
-        axis.set_xlabel(f"{headline[0].unit} ({better} is better)")
+    for axis, (result, group) in zip(axes.flat, panels, strict=False):
+        _draw_panel(axis, result, group)
+    figure.suptitle("webpubsub benchmarks (bar = median, whiskers = min-max, dots = rounds)")
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+
+
+def _panels(results: Sequence[BenchmarkResult]) -> list[tuple[BenchmarkResult, list[Series]]]:
+    """Series grouped by (benchmark, unit), in the order they appear."""
+    panels: list[tuple[BenchmarkResult, list[Series]]] = []
+    for result in results:
+        units: dict[str, list[Series]] = {}
+        for series in result.series:
+            units.setdefault(series.unit, []).append(series)
+        panels.extend((result, group) for group in units.values())
+    return panels
+
+
+def _draw_panel(axis: object, result: BenchmarkResult, group: list[Series]) -> None:
+    from matplotlib.axes import Axes
+
+    assert isinstance(axis, Axes)
+    positions = list(range(len(group)))
+    medians = [s.summary.median for s in group]
+    axis.barh(
+        positions,
+        medians,
+        xerr=[
+            [m - s.summary.low for m, s in zip(medians, group, strict=True)],
+            [s.summary.high - m for m, s in zip(medians, group, strict=True)],
+        ],
+        color=[_COLOURS.get(s.contender, _DEFAULT_COLOUR) for s in group],
+        capsize=3,
+    )
+    for position, series in zip(positions, group, strict=True):
+        axis.plot(series.samples, [position] * len(series.samples), "k.", markersize=3)
+    axis.set_yticks(positions, [s.contender for s in group])
+    axis.invert_yaxis()
+    axis.set_xlabel(
+        f"{group[0].unit} ({'higher' if group[0].higher_is_better else 'lower'} is better)"
+    )
+    title = f"{result.name}: {group[0].unit}"
+    if group[0].unit == result.series[0].unit:
         for check in result.checks:
             # Absolute targets (not ratios) in the headline unit are drawn as a line.
             if check.suffix != "x" and check.target > 0:
                 axis.axvline(check.target, color="black", linestyle="--", linewidth=1)
-        verdicts = "; ".join(
-            f"{c.value_text} ({c.target_text}) {'met' if c.met else 'MISSED'}"
-            for c in result.checks
-        )
-        others = "; ".join(
-            f"{s.contender} {s.unit}: {s.summary.median:,.1f}"
-            for s in result.series
-            if s not in headline
-        )
-        axis.set_title(f"{result.name}: {verdicts}" + (f"\n{others}" if others else ""), fontsize=8)
-    figure.suptitle("webpubsub benchmarks (median, whiskers min-max, dots = rounds)")
-    figure.tight_layout()
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
+        title += "".join(f"\n{_verdict(check)}" for check in result.checks)
+    axis.set_title(title, fontsize=8)
+
+
+def _verdict(check: Check) -> str:
+    label = check.label.split(": ", 1)[-1]
+    return f"{label} {check.value_text} ({check.target_text}) {'met' if check.met else 'MISSED'}"
