@@ -11,6 +11,8 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
+from webpubsub_emulator import DEFAULT_ACCESS_KEY
+
 from . import fanout, imports, report, rest_async, rest_sync, tokens
 from .emulator_process import EmulatorProcess
 from .machine import describe
@@ -42,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         runners: dict[str, Callable[[], BenchmarkResult]] = {
             "sync": lambda: rest_sync.run(rest_emulator(), settings),
             "async": lambda: rest_async.run(rest_emulator(), settings),
-            "tokens": lambda: tokens.run(EmulatorProcess().access_key, settings),
+            "tokens": lambda: tokens.run(DEFAULT_ACCESS_KEY, settings),
             "import": lambda: imports.run(settings),
             "fanout": lambda: _fanout(args, out_dir, settings),
         }

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import statistics
-import subprocess
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
@@ -113,7 +112,8 @@ def _client_url(endpoint: str, access_key: str) -> str:
     now = int(time.time())
     audience = f"{endpoint.lower().rstrip('/')}/client/hubs/{HUB}"
     token = jwt.encode({"aud": audience, "iat": now, "exp": now + 3600}, access_key, "HS256")
-    return f"{'ws' + endpoint[len('http') :]}/client/hubs/{HUB}?access_token={token}"
+    websocket_origin = "ws" + endpoint.removeprefix("http")  # http -> ws, https -> wss
+    return f"{websocket_origin}/client/hubs/{HUB}?access_token={token}"
 
 
 @contextmanager
@@ -123,15 +123,12 @@ def _load_generators(url: str, settings: Settings) -> Iterator[list[LoadGenerato
         generators = []
         for share in shares:
             generator = LoadGenerator(url, share)
-            stack.callback(_stop, generator.process)
+            # End of stdin makes a generator close its clients and exit.
+            stack.callback(finish, generator.process)
             generators.append(generator)
         for generator in generators:
             generator.receive("connected", _CONNECT_TIMEOUT_SECONDS)
         yield generators
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    finish(process)  # end of stdin makes the generator close its clients and exit
 
 
 def _split(total: int, parts: int) -> list[int]:
