@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import WebSocketRoute
 
 from .client_ws import ClientEndpoint
+from .encoded_paths import RouteOnEncodedPath
 from .errors import ServiceError
 from .faults import install as install_faults
 from .keys import DEFAULT_ACCESS_KEY
@@ -34,6 +36,7 @@ def create_app(
     app = Starlette(
         routes=[*routes(), WebSocketRoute("/client/hubs/{hub}", ClientEndpoint())],
         exception_handlers={HTTPException: _http_error},
+        middleware=[Middleware(RouteOnEncodedPath)],
     )
     app.state.service = Service(access_key, reconnect_grace_seconds)
     if faults:

@@ -8,9 +8,10 @@ bytes, as the official SDKs sign). What tells them apart is the audience:
 * a client token's ``aud`` is ``<endpoint>/client/hubs/<hub>``.
 
 The audience's path must equal the path of the request that carries the token, compared
-case-insensitively, so a REST token never opens a client connection and a client token never
-authorises a REST call. The host and scheme are not compared, so that a reverse proxy in
-front of the emulator works (the SDK signs with the origin endpoint, not the proxy's).
+percent-decoded and case-insensitively, so a REST token never opens a client connection
+and a client token never authorises a REST call. The host and scheme are not compared, so
+that a reverse proxy in front of the emulator works (the SDK signs with the origin
+endpoint, not the proxy's).
 If the audience carries a query string it must match the request's query parameters.
 """
 
@@ -104,7 +105,7 @@ def _audience_matches(aud: str, path: str, query: str | None) -> bool:
     parts = urlsplit(aud)
     if parts.scheme.lower() not in _AUDIENCE_SCHEMES:
         return False
-    if _normal_path(unquote(parts.path)) != _normal_path(path):
+    if _normal_path(unquote(parts.path)) != _normal_path(unquote(path)):
         return False
     if parts.query and query is not None:
         return _normal_query(parts.query) == _normal_query(query)

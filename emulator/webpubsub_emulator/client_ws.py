@@ -22,6 +22,7 @@ from urllib.parse import parse_qs
 from . import validation
 from .auth import ClientIdentity, TokenError, bearer_token, verify_client_token
 from .connection import AsgiSend, Connection, SocketWriter
+from .encoded_paths import path_param
 from .errors import ServiceError
 from .frames import DataMessage, Payload, Protocol, negotiate
 from .state import Hub, Service, new_connection_id
@@ -65,7 +66,7 @@ class ClientEndpoint:
 
     @staticmethod
     def _admit(scope: Scope, service: Service) -> tuple[Hub, Connection, Protocol]:
-        hub_name = validation.hub_name(scope["path_params"]["hub"])
+        hub_name = validation.hub_name(path_param(scope["path_params"], "hub"))
         query = parse_qs(scope.get("query_string", b"").decode(), keep_blank_values=True)
         identity = _identify(scope, query, service.access_key)
         protocol = negotiate(list(scope.get("subprotocols", [])))

@@ -75,7 +75,7 @@ def _op(path: str, method: str, handler: Handler) -> Route:
         try:
             _authenticate(request, service.access_key)
             validation.api_version(request.query_params.get("api-version"))
-            hub = service.hub(validation.hub_name(request.path_params["hub"]))
+            hub = service.hub(validation.hub_name(path_param(request, "hub")))
             return await handler(request, hub)
         except ServiceError as error:
             if request.method == "HEAD":
@@ -271,7 +271,7 @@ async def close_group(request: Request, hub: Hub) -> Response:
 
 
 def _permission_role(request: Request) -> tuple[str, str | None]:
-    permission = validation.permission(request.path_params["permission"])
+    permission = validation.permission(path_param(request, "permission"))
     target = request.query_params.get("targetName")
     if target is not None:
         validation.group_name(target, "targetName")

@@ -10,6 +10,7 @@ import json
 from starlette.requests import Request
 
 from . import validation
+from .encoded_paths import path_param as decoded_path_param
 from .errors import ServiceError, bad_request
 from .frames import DataMessage, Payload
 from .odata import ODataError, Predicate, compile_filter
@@ -19,7 +20,7 @@ MAX_MESSAGE_BYTES = 1024 * 1024
 
 
 def path_param(request: Request, name: str) -> str:
-    value: str = request.path_params[name]
+    value = decoded_path_param(request.path_params, name)
     if name == "group":
         return validation.group_name(value)
     return validation.identifier(value, name)

@@ -200,3 +200,23 @@ async def test_a_reader_that_stalls_delays_only_itself_and_loses_nothing(
     for n in range(count):
         frame = await asyncio.wait_for(stalled.recv(), 30)
         assert frame == bytes([n]) * chunk
+
+
+async def test_names_with_reserved_characters_are_routed_on_the_encoded_path(
+    clients: Clients, rest: Rest
+) -> None:
+    slashed = await clients.connect("json", user="a/b", groups=["a/b"])
+    dots = await clients.connect("json", user="..")
+    bystander = await clients.connect("json")
+    assert (await rest.call("HEAD", "/groups/a%2Fb")).status_code == 200
+    assert (await rest.call("HEAD", "/users/a%2Fb")).status_code == 200
+    # "a/connections" is a (missing) group, not the list-connections operation of group "a".
+    assert (await rest.call("HEAD", "/groups/a%2Fconnections")).status_code == 404
+
+    assert (await rest.send_text("/groups/a%2Fb/:send", "to a/b")).status_code == 202
+    assert (await slashed.recv_json())["data"] == "to a/b"
+    # A user named ".." is addressed itself, never the hub a resolved dot segment would reach.
+    assert (await rest.send_text("/users/%2E%2E/:send", "to ..")).status_code == 202
+    assert (await dots.recv_json())["data"] == "to .."
+    for client in (slashed, bystander):
+        await assert_next_is_marker(client, rest)

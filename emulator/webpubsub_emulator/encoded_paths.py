@@ -1,0 +1,35 @@
+"""Route on the path exactly as the client encoded it.
+
+Names may hold URL-reserved characters: a group ``a/b`` travels as ``a%2Fb`` and a user
+``..`` as ``%2E%2E``. Routing on the decoded path would split ``a/b`` into two segments (and
+send ``a/connections`` to the wrong operation), so this middleware hands the router the raw
+path; handlers then percent-decode each path parameter on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+from urllib.parse import unquote
+
+Scope = MutableMapping[str, Any]
+ASGIApp = Callable[[Scope, Any, Any], Awaitable[None]]
+
+
+class RouteOnEncodedPath:
+    """ASGI middleware: ``scope["path"]`` becomes the still-encoded request path."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        raw_path = scope.get("raw_path")
+        if scope["type"] in ("http", "websocket") and raw_path:
+            scope = dict(scope)
+            scope["path"] = raw_path.decode("latin-1")
+        await self.app(scope, receive, send)
+
+
+def path_param(params: dict[str, Any], name: str) -> str:
+    """The decoded value of one path parameter."""
+    return unquote(str(params[name]))
