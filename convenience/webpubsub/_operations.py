@@ -401,43 +401,49 @@ def close_connection(core: ServiceCore, connection_id: object, *, reason: object
 # -- permissions ---------------------------------------------------------------------------
 
 
-def grant_permission(
-    core: ServiceCore, permission: object, connection_id: object, *, target_name: object
-) -> Exchange[None]:
-    rest = rest_grant_permission._get_kwargs(
+def _permission_request(
+    core: ServiceCore,
+    operation: Any,
+    permission: object,
+    connection_id: object,
+    target_name: object,
+) -> httpx.Request:
+    """The request of a grant, revoke or check: the three share their path and query."""
+    rest = operation._get_kwargs(
         hub=core.hub,
         permission=cast(Permission, check.permission(permission)),
         connection_id=check.identifier("connection_id", connection_id),
         target_name=_unset_if_none(check.optional_str("target_name", target_name)),
         api_version=_version(core),
     )
-    return _run(core, _request(core, rest))
+    return _request(core, rest)
+
+
+def grant_permission(
+    core: ServiceCore, permission: object, connection_id: object, *, target_name: object
+) -> Exchange[None]:
+    request = _permission_request(
+        core, rest_grant_permission, permission, connection_id, target_name
+    )
+    return _run(core, request)
 
 
 def revoke_permission(
     core: ServiceCore, permission: object, connection_id: object, *, target_name: object
 ) -> Exchange[None]:
-    rest = rest_revoke_permission._get_kwargs(
-        hub=core.hub,
-        permission=cast(Permission, check.permission(permission)),
-        connection_id=check.identifier("connection_id", connection_id),
-        target_name=_unset_if_none(check.optional_str("target_name", target_name)),
-        api_version=_version(core),
+    request = _permission_request(
+        core, rest_revoke_permission, permission, connection_id, target_name
     )
-    return _run(core, _request(core, rest))
+    return _run(core, request)
 
 
 def has_permission(
     core: ServiceCore, permission: object, connection_id: object, *, target_name: object
 ) -> Exchange[bool]:
-    rest = rest_check_permission._get_kwargs(
-        hub=core.hub,
-        permission=cast(Permission, check.permission(permission)),
-        connection_id=check.identifier("connection_id", connection_id),
-        target_name=_unset_if_none(check.optional_str("target_name", target_name)),
-        api_version=_version(core),
+    request = _permission_request(
+        core, rest_check_permission, permission, connection_id, target_name
     )
-    return _exists(core, _request(core, rest))
+    return _exists(core, request)
 
 
 # -- client access tokens ------------------------------------------------------------------
