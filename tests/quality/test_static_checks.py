@@ -1,0 +1,32 @@
+"""The hand-written packages stay `mypy --strict` and `ruff` clean (config in pyproject.toml)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+HAND_WRITTEN = ["convenience/webpubsub", "emulator/webpubsub_emulator"]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["mypy", *HAND_WRITTEN],
+        ["ruff", "check", "."],
+        ["ruff", "format", "--check", "."],
+    ],
+    ids=["mypy-strict", "ruff-check", "ruff-format"],
+)
+def test_static_check_passes(command: list[str]) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", *command],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
