@@ -6,6 +6,8 @@ PyJWT is imported on first use: it costs ~45 ms to import and many programs impo
 
 from __future__ import annotations
 
+import functools
+import json
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -18,13 +20,27 @@ _REUSE_MARGIN_SECONDS = 30
 _CACHE_LIMIT = 1024
 
 
+@functools.cache
+def _jws() -> Any:
+    import jwt
+
+    return jwt.PyJWS()
+
+
 def encode_hs256(
     claims: Mapping[str, Any], key: str, extra_headers: Mapping[str, Any] | None = None
 ) -> str:
-    """Return a compact JWS of ``claims`` signed with HMAC-SHA256 over ``key`` (UTF-8)."""
-    import jwt
+    """Return a compact JWS of ``claims`` signed with HMAC-SHA256 over ``key`` (UTF-8).
 
-    return jwt.encode(dict(claims), key, algorithm="HS256", headers=dict(extra_headers or {}))
+    The claims are serialised here and signed through PyJWT's JWS layer: our claims are plain
+    JSON values, so PyJWT's JWT layer (claim type checks, datetime conversion, a copy of the
+    payload) would only add a third to the cost of every client access token.
+    """
+    payload = json.dumps(claims, separators=(",", ":")).encode()
+    token: str = _jws().encode(
+        payload, key, algorithm="HS256", headers=dict(extra_headers) if extra_headers else None
+    )
+    return token
 
 
 class ServiceTokenSigner:
