@@ -5,12 +5,10 @@ fault-injecting reverse proxy) for what the emulator cannot show."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import http.client
 import json
-import threading
-from collections.abc import AsyncIterator, Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import AsyncIterator, Callable
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import attrs
@@ -21,6 +19,9 @@ import websockets
 from webpubsub_emulator.server import EmulatorServer
 
 SUBPROTOCOL = "json.webpubsub.azure.v1"
+
+#: The ``loopback_http_server`` fixture (tests/conftest.py): handler class -> endpoint URL.
+StartHttpServer = Callable[[type[BaseHTTPRequestHandler]], str]
 
 
 class Service:
@@ -169,7 +170,7 @@ class Recorder:
     would for its path (the status code the operation expects, with a body where one is
     due)."""
 
-    def __init__(self) -> None:
+    def __init__(self, start_server: StartHttpServer) -> None:
         self.requests: list[Recorded] = []
         # Bodies answered, in order, to GET .../connections before the default one-member page.
         self.pages: list[dict[str, Any]] = []
@@ -207,19 +208,7 @@ class Recorder:
 
             do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _handle
 
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.endpoint = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.02,), daemon=True
-        )
-        self._thread.start()
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self.endpoint = start_server(Handler)
 
 
 def _service_answer(method: str, path: str) -> tuple[int, bytes]:
@@ -237,10 +226,8 @@ def _service_answer(method: str, path: str) -> tuple[int, bytes]:
 
 
 @pytest.fixture
-def recorder() -> Iterator[Recorder]:
-    server = Recorder()
-    yield server
-    server.close()
+def recorder(loopback_http_server: StartHttpServer) -> Recorder:
+    return Recorder(loopback_http_server)
 
 
 class FaultProxy:
@@ -248,7 +235,12 @@ class FaultProxy:
     ``len(faults)`` requests itself with the given ``(status, headers)`` and forwards every
     other request unchanged."""
 
-    def __init__(self, upstream: EmulatorServer, faults: list[tuple[int, dict[str, str]]]) -> None:
+    def __init__(
+        self,
+        start_server: StartHttpServer,
+        upstream: EmulatorServer,
+        faults: list[tuple[int, dict[str, str]]],
+    ) -> None:
         self.faults = list(faults)
         self.seen = 0
         self.forwarded = 0
@@ -290,32 +282,16 @@ class FaultProxy:
 
             do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _handle
 
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.endpoint = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.02,), daemon=True
-        )
-        self._thread.start()
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self.endpoint = start_server(Handler)
 
 
 @pytest.fixture
-def fault_proxy(webpubsub_emulator: EmulatorServer) -> Iterator[Callable[..., FaultProxy]]:
+def fault_proxy(
+    webpubsub_emulator: EmulatorServer, loopback_http_server: StartHttpServer
+) -> Callable[..., FaultProxy]:
     """``fault_proxy([(429, {"Retry-After": "1"}), (503, {})])`` -> a running FaultProxy."""
-    proxies: list[FaultProxy] = []
 
     def start(faults: list[tuple[int, dict[str, str]]]) -> FaultProxy:
-        proxy = FaultProxy(webpubsub_emulator, faults)
-        proxies.append(proxy)
-        return proxy
+        return FaultProxy(loopback_http_server, webpubsub_emulator, faults)
 
-    yield start
-    for proxy in proxies:
-        with contextlib.suppress(Exception):
-            proxy.close()
+    return start

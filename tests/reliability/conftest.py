@@ -7,10 +7,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import threading
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import attrs
@@ -23,6 +22,9 @@ from webpubsub_emulator.faults import FaultInjector
 
 JSON_PROTOCOL = "json.webpubsub.azure.v1"
 RELIABLE_PROTOCOL = "json.reliable.webpubsub.azure.v1"
+
+#: The ``loopback_http_server`` fixture (tests/conftest.py): handler class -> endpoint URL.
+StartHttpServer = Callable[[type[BaseHTTPRequestHandler]], str]
 RECEIVE_TIMEOUT = 10.0
 
 # Rows of (test, faults injected, messages sent, delivered, lost, duplicated), one per stream.
@@ -191,7 +193,7 @@ class CaptureServer:
     """A loopback HTTP server that counts every request it receives (answering 500), to
     prove that a refused call sent nothing."""
 
-    def __init__(self) -> None:
+    def __init__(self, start_server: StartHttpServer) -> None:
         self.requests: list[str] = []
         capture = self
 
@@ -206,23 +208,9 @@ class CaptureServer:
 
             do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _handle
 
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.endpoint = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.02,), daemon=True
-        )
-        self._thread.start()
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self.endpoint = start_server(Handler)
 
 
 @pytest.fixture
-def capture() -> Iterator[CaptureServer]:
-    server = CaptureServer()
-    yield server
-    server.close()
+def capture(loopback_http_server: StartHttpServer) -> CaptureServer:
+    return CaptureServer(loopback_http_server)

@@ -5,10 +5,9 @@ A small capture server on 127.0.0.1 records what arrives on the wire.
 
 import io
 import json
-import threading
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -58,26 +57,16 @@ def make_handler(server_state: CaptureServer) -> type[BaseHTTPRequestHandler]:
 
         do_POST = _capture
 
-        def log_message(self, format: str, *args: object) -> None:
-            """Keep test output quiet."""
-
     return Handler
 
 
 @pytest.fixture
-def capture() -> Iterator[CaptureServer]:
+def capture(
+    loopback_http_server: Callable[[type[BaseHTTPRequestHandler]], str],
+) -> CaptureServer:
     state = CaptureServer(base_url="")
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(state))
-    state.base_url = f"http://127.0.0.1:{httpd.server_address[1]}"
-    # A short poll interval keeps shutdown() quick at teardown.
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield state
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
+    state.base_url = loopback_http_server(make_handler(state))
+    return state
 
 
 TEXT = "héllo, wörld ✓\nline two"
