@@ -29,10 +29,27 @@ Behaviour worth knowing:
   messages do not.
 """
 
-from .app import create_app
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from .keys import DEFAULT_ACCESS_KEY
-from .server import EmulatorServer, serve
-from .state import RECONNECT_GRACE_SECONDS, Service
+
+if TYPE_CHECKING:
+    from .app import create_app
+    from .server import EmulatorServer, serve
+    from .state import RECONNECT_GRACE_SECONDS, Service
+
+# The server pieces need the ``webpubsub[emulator]`` extra (starlette, uvicorn, websockets).
+# They load on first use, so importing this package, and so its pytest plugin, never fails
+# in a project that installed webpubsub without that extra.
+_LAZY = {
+    "create_app": ".app",
+    "EmulatorServer": ".server",
+    "serve": ".server",
+    "RECONNECT_GRACE_SECONDS": ".state",
+    "Service": ".state",
+}
 
 __all__ = [
     "DEFAULT_ACCESS_KEY",
@@ -42,3 +59,12 @@ __all__ = [
     "create_app",
     "serve",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from ._extra import import_emulator_module
+
+    return getattr(import_emulator_module(module_name), name)

@@ -1,10 +1,16 @@
 """pytest plugin (entry point ``webpubsub_emulator``): fixtures that run the emulator.
 
 * ``webpubsub_emulator`` - one ``EmulatorServer`` per session on an ephemeral loopback port.
-* ``webpubsub_connection_string`` - its connection string.
+* ``webpubsub_connection_string`` - its connection string (session-scoped, so fixtures of any
+  scope can use it).
 * ``webpubsub_hub`` - a hub name unique to the test, so tests sharing the session emulator
   never see each other's connections.
 * ``fresh_webpubsub_emulator`` - a server of its own for one test.
+
+The plugin is registered whenever ``webpubsub`` is installed, with or without the
+``webpubsub[emulator]`` extra. It imports nothing beyond pytest until one of its fixtures is
+used, so it never breaks a project's test run; a fixture used without the extra fails that
+test alone, with the install command in its message.
 """
 
 from __future__ import annotations
@@ -12,19 +18,32 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
-from .server import EmulatorServer
+from ._extra import EmulatorExtraMissingError, import_emulator_module
+
+if TYPE_CHECKING:
+    from .server import EmulatorServer
+
+
+def _running_emulator() -> EmulatorServer:
+    try:
+        server_module = import_emulator_module(".server")
+    except EmulatorExtraMissingError as error:
+        pytest.fail(str(error), pytrace=False)
+    server: EmulatorServer = server_module.EmulatorServer()
+    return server
 
 
 @pytest.fixture(scope="session")
 def webpubsub_emulator() -> Iterator[EmulatorServer]:
-    with EmulatorServer() as server:
+    with _running_emulator() as server:
         yield server
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def webpubsub_connection_string(webpubsub_emulator: EmulatorServer) -> str:
     return webpubsub_emulator.connection_string
 
@@ -38,5 +57,5 @@ def webpubsub_hub(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def fresh_webpubsub_emulator() -> Iterator[EmulatorServer]:
-    with EmulatorServer() as server:
+    with _running_emulator() as server:
         yield server
