@@ -5,6 +5,7 @@
 """
 
 from ._client import ItemPaged, WebPubSubServiceClient
+from ._version import __version__
 from ._http_request import HttpRequest
 from .credentials import AzureKeyCredential
 from .exceptions import (
@@ -24,6 +25,7 @@ from .exceptions import (
 from .models import GroupMember
 
 __all__ = [
+    "__version__",
     "AzureKeyCredential",
     "ClientAuthenticationError",
     "GroupMember",

@@ -155,7 +155,7 @@ class Listener:
         deadline = loop.time() + timeout
         while len(self.received) < count and loop.time() < deadline:
             self.arrived.clear()
-            with contextlib.suppress(TimeoutError):
+            with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self.arrived.wait(), deadline - loop.time())
 
     async def close(self) -> None:

@@ -87,7 +87,7 @@ async def test_dropped_reliable_socket_resumes_and_gets_every_message_once(
         after = await read_messages(second, 4 + 15)
         # Unacknowledged 7..10 are replayed under the same sequence ids, then 11..25.
         assert [seq for seq, _ in after] == list(range(7, 26))
-        with pytest.raises(TimeoutError):
+        with pytest.raises(asyncio.TimeoutError):
             await asyncio.wait_for(second.recv(), 0.3)
     finally:
         await second.close()
