@@ -5,8 +5,8 @@
 """
 
 from ._client import ItemPaged, WebPubSubServiceClient
-from ._version import __version__
 from ._http_request import HttpRequest
+from ._version import __version__
 from .credentials import AzureKeyCredential
 from .exceptions import (
     ClientAuthenticationError,
@@ -25,7 +25,6 @@ from .exceptions import (
 from .models import GroupMember
 
 __all__ = [
-    "__version__",
     "AzureKeyCredential",
     "ClientAuthenticationError",
     "GroupMember",
@@ -43,4 +42,5 @@ __all__ = [
     "TooManyRequestsError",
     "WebPubSubError",
     "WebPubSubServiceClient",
+    "__version__",
 ]
