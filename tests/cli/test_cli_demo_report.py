@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from webpubsub.cli._client_protocol import Message
-from webpubsub.demo._expect import Expected, all_match, show
+from webpubsub.demo._expect import Expected, all_match, seen_through, show
 from webpubsub.demo._report import Check, render
 
 
@@ -42,16 +42,19 @@ def test_long_cells_are_cut_so_columns_stay_aligned() -> None:
 def test_comparison_is_exact_per_protocol() -> None:
     data = {"n": 1}
     json_message = Message("json", data)
-    assert all_match([Expected("json", data)], [json_message], "json")
-    # A raw client sees JSON as text; it matches when it parses to the same value.
-    assert all_match([Expected("json", data)], [Message("text", '{"n": 1}')], "raw")
-    assert not all_match([Expected("json", data)], [Message("text", '{"n": 2}')], "raw")
+    assert all_match([seen_through(Expected("json", data), "json")], [json_message])
+    # A raw client gets JSON as a text frame holding the body as sent: the expectation says
+    # so, and the row is ok only when type and content are the same.
+    raw_expected = seen_through(Expected("json", data), "raw")
+    assert show([raw_expected]) == "text '{\"n\": 1}'"
+    assert all_match([raw_expected], [Message("text", '{"n": 1}')])
+    assert not all_match([raw_expected], [Message("json", data)])
+    assert not all_match([raw_expected], [Message("text", '{"n":1}')])
+    assert not all_match([raw_expected], [Message("text", '{"n": 2}')])
     # Extra or missing messages fail, and so does a wrong sender for a group message.
-    assert not all_match([], [json_message], "json")
-    assert not all_match([Expected("json", data)], [], "json")
+    assert not all_match([], [json_message])
+    assert not all_match([Expected("json", data)], [])
     group_message = Message("text", "hi", source="group", group="g", from_user_id="eve")
-    assert not all_match(
-        [Expected("text", "hi", group="g", from_user_id="ann")], [group_message], "json"
-    )
+    assert not all_match([Expected("text", "hi", group="g", from_user_id="ann")], [group_message])
     assert show([Message("binary", b"\x00\xff")]) == "binary 00 ff"
     assert show([]) == "-"

@@ -10,7 +10,7 @@ import jwt
 from webpubsub.aio import WebPubSubServiceClient
 from webpubsub.cli._client_protocol import Message
 from webpubsub.demo._client import DemoClient
-from webpubsub.demo._expect import Expected, all_match, show
+from webpubsub.demo._expect import Expected, all_match, seen_through, show
 from webpubsub.demo._report import Check
 
 TIMEOUT = 5.0  # seconds to wait for anything the service should do; only failures wait this long
@@ -281,8 +281,8 @@ class Scenario:
             await client.wait_until(partial(_has_barrier, client, barrier), TIMEOUT)
         for client in clients:
             got = [m for m in client.messages[start[client] :] if not _is_barrier(m)]
-            want_messages = expected.get(client, [])
-            passed = all_match(want_messages, got, client.protocol)
+            want_messages = [seen_through(e, client.protocol) for e in expected.get(client, [])]
+            passed = all_match(want_messages, got)
             self.checks.append(
                 Check(self._step, client.label, show(want_messages), show(got), passed)
             )
