@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import queue
+import signal
 import subprocess
 import sys
 import threading
@@ -13,7 +14,13 @@ from typing import IO
 import pytest
 
 # The CLI reads these; tests pass everything explicitly so the developer's shell cannot leak in.
-_CLI_ENV_VARS = ("WEBPUBSUB_CONNECTION_STRING", "WEBPUBSUB_HUB")
+_CLI_ENV_VARS = (
+    "WEBPUBSUB_CONNECTION_STRING",
+    "WEBPUBSUB_HUB",
+    "WEBPUBSUB_LOG",
+    "NO_COLOR",
+    "FORCE_COLOR",
+)
 _COMMAND = [sys.executable, "-m", "webpubsub.cli"]
 
 
@@ -46,13 +53,16 @@ def run_cli(
 class Listener:
     """``webpubsub listen ...`` running in the background, ready once it says it is connected."""
 
-    def __init__(self, *args: str) -> None:
+    def __init__(self, *args: str, sigint_ignored: bool = False) -> None:
+        # A shell's background job (``cmd &``) starts with SIGINT ignored; mimic that on demand.
+        ignore = (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if sigint_ignored else None
         self.process = subprocess.Popen(
             [*_COMMAND, "listen", *args],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env=cli_env(),
             text=True,
+            preexec_fn=ignore,
         )
         self._stderr_lines: queue.Queue[str] = queue.Queue()
         self._stderr_seen: list[str] = []
@@ -116,10 +126,16 @@ def listeners() -> Iterator[list[Listener]]:
 
 @pytest.fixture
 def start_listener(listeners: list[Listener]) -> Callable[..., Listener]:
-    def start(*args: str) -> Listener:
-        listener = Listener(*args)
+    def start(*args: str, sigint_ignored: bool = False) -> Listener:
+        listener = Listener(*args, sigint_ignored=sigint_ignored)
         listeners.append(listener)
         listener.wait_ready()
         return listener
 
     return start
+
+
+@pytest.fixture
+def make_cli_env() -> Callable[..., dict[str, str]]:
+    """``make_cli_env(NO_COLOR="1")``: the clean CLI environment plus the given variables."""
+    return cli_env

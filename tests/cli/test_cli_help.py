@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import webpubsub
 
 SUBCOMMANDS = ["emulator", "demo", "token", "send", "listen"]
 
@@ -24,8 +25,21 @@ def test_subcommand_help(cli, name: str) -> None:
     assert result.stderr == ""
 
 
-def test_no_subcommand_is_a_one_line_usage_error(cli) -> None:
+def test_no_arguments_print_the_help(cli) -> None:
     result = cli()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage: webpubsub")
+    assert result.stderr == ""
+
+
+def test_version_is_the_package_version(cli) -> None:
+    result = cli("--version")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"webpubsub {webpubsub.__version__}"
+
+
+def test_unknown_subcommand_is_a_one_line_usage_error(cli) -> None:
+    result = cli("sned")
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1
-    assert "required" in result.stderr
+    assert "invalid choice: 'sned'" in result.stderr

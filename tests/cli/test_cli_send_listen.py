@@ -127,3 +127,13 @@ def test_ctrl_c_stops_listen_with_exit_code_130(start_listener, service) -> None
     code, lines, stderr = listener.finish()
     assert (code, lines) == (130, [])
     assert stderr.splitlines() == ["webpubsub: interrupted"]
+
+
+def test_ctrl_c_stops_listen_even_when_sigint_was_inherited_as_ignored(
+    start_listener, service
+) -> None:
+    listener = start_listener(*service, sigint_ignored=True)
+    listener.process.send_signal(signal.SIGINT)
+    code, lines, stderr = listener.finish(timeout=10)
+    assert (code, lines) == (130, [])
+    assert stderr.splitlines() == ["webpubsub: interrupted"]

@@ -59,7 +59,7 @@ def run_send(args: argparse.Namespace) -> int:
 
     payload = read_payload(args.message, json=args.json, binary=args.binary)
     target = Target(group=args.group, user_id=args.user, connection_id=args.connection)
-    send(connection_string, _settings.hub(args), target, payload)
+    send(connection_string, _settings.hub(args), target, payload, timeout=args.timeout)
     return 0
 
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 
-from webpubsub.cli import _settings
+from webpubsub.cli import _logging, _settings
 from webpubsub.cli._errors import CliError, one_line, redact
 from webpubsub.cli._parser import build_parser
+from webpubsub.cli._style import paint
 from webpubsub.exceptions import WebPubSubError
 
 EXIT_FAILURE = 1
@@ -23,10 +26,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run ``webpubsub`` with ``argv`` (default: ``sys.argv[1:]``); return the exit code.
 
     Errors become one line on stderr and exit code 1 (2 for usage mistakes, 130 for Ctrl-C).
+    With no arguments it prints the help and exits 0.
     """
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if not arguments:
+        parser.print_help()
+        return 0
+    args = parser.parse_args(arguments)
     handler: Callable[..., int] = args.handler
+    _restore_ctrl_c()
     try:
+        level = _logging.level_from(getattr(args, "debug", False))
+        if level is not None:
+            _logging.enable(level)
         return handler(args)
     except KeyboardInterrupt:
         print("webpubsub: interrupted", file=sys.stderr)
@@ -41,5 +54,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not text:
             text = type(exc).__name__
         secret_source = _settings.optional_connection_string(args)
-        print(f"webpubsub: error: {one_line(redact(text, secret_source))}", file=sys.stderr)
+        label = paint("error:", "red", sys.stderr)
+        print(f"webpubsub: {label} {one_line(redact(text, secret_source))}", file=sys.stderr)
         return EXIT_FAILURE
+
+
+def _restore_ctrl_c() -> None:
+    """Make Ctrl-C raise KeyboardInterrupt even when SIGINT was inherited as ignored.
+
+    A shell starts background jobs (``cmd &``) with SIGINT ignored and Python keeps that, so
+    ``kill -INT`` or a supervisor's interrupt would otherwise never stop ``listen`` or the
+    emulator.
+    """
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import NoReturn
 
+from webpubsub._version import __version__
 from webpubsub.cli import _commands
+from webpubsub.cli._logging import LOG_ENV
 from webpubsub.cli._settings import CONNECTION_STRING_ENV, DEFAULT_HUB, HUB_ENV
 
 _DESCRIPTION = """\
@@ -17,7 +19,9 @@ subcommand) or from the environment."""
 _EPILOG = f"""\
 environment:
   {CONNECTION_STRING_ENV}  connection string used when --connection-string is absent
-  {HUB_ENV}                hub used when --hub is absent (default: {DEFAULT_HUB})"""
+  {HUB_ENV}                hub used when --hub is absent (default: {DEFAULT_HUB})
+  {LOG_ENV}                debug or info: log what the SDK does on stderr (as --debug)
+  NO_COLOR / FORCE_COLOR       turn colours off / on (default: on for a terminal)"""
 
 
 class _OneLineErrorParser(argparse.ArgumentParser):
@@ -73,6 +77,12 @@ def _service_options() -> _OneLineErrorParser:
         default=argparse.SUPPRESS,
         help=f"hub name (default: ${HUB_ENV} or '{DEFAULT_HUB}')",
     )
+    parent.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help=f"log requests and connections on stderr, secrets masked (or ${LOG_ENV}=debug)",
+    )
     return parent
 
 
@@ -86,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[service],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
 
     emulator = commands.add_parser(
@@ -164,6 +175,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--binary",
         action="store_true",
         help="send the bytes as application/octet-stream (use with @PATH or @-)",
+    )
+    send.add_argument(
+        "--timeout",
+        type=_positive_float,
+        default=10.0,
+        metavar="S",
+        help="seconds allowed for each HTTP attempt (default: 10); two quick retries follow "
+        "a failed attempt",
     )
     send.set_defaults(handler=_commands.run_send)
 

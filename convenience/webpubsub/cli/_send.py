@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import json as jsonlib
 import sys
+import threading
 from pathlib import Path
 
 import attrs
 
 from webpubsub import WebPubSubServiceClient
 from webpubsub.cli._errors import CliError
+
+#: Retries of a CLI send: few and quick, so a mistyped or stopped endpoint fails in about a
+#: second instead of the SDK's default minute-scale backoff meant for long-running apps.
+CLI_RETRY_TOTAL = 2
+CLI_RETRY_BACKOFF_SECONDS = 0.25
+#: After this many seconds without an answer, say what we are waiting for.
+PROGRESS_NOTE_AFTER_SECONDS = 1.0
 
 TEXT = "text/plain"
 JSON = "application/json"
@@ -78,25 +86,51 @@ def _read_source(message: str) -> bytes:
     return message.encode("utf-8")
 
 
-def send(connection_string: str, hub: str, target: Target, payload: Payload) -> None:
+def send(
+    connection_string: str, hub: str, target: Target, payload: Payload, *, timeout: float
+) -> None:
     """Send ``payload`` to ``target`` and print one confirmation line.
 
     Calls one of POST /api/hubs/{hub}/:send, .../groups/{group}/:send,
-    .../users/{userId}/:send or .../connections/{connectionId}/:send.
+    .../users/{userId}/:send or .../connections/{connectionId}/:send, allowing each HTTP
+    attempt ``timeout`` seconds and retrying twice, quickly. A note on stderr says what we
+    are waiting for when the service has not answered within a second.
 
     Raises the SDK's InvalidArgumentError for a bad connection string, hub or target (before
     sending), HttpResponseError when the service refuses, ServiceRequestError when it cannot
     be reached.
     """
-    with WebPubSubServiceClient.from_connection_string(connection_string, hub) as client:
-        body, content_type = payload.body, payload.content_type
-        if target.group is not None:
-            client.send_to_group(target.group, body, content_type=content_type)
-        elif target.user_id is not None:
-            client.send_to_user(target.user_id, body, content_type=content_type)
-        elif target.connection_id is not None:
-            client.send_to_connection(target.connection_id, body, content_type=content_type)
-        else:
-            client.send_to_all(body, content_type=content_type)
+    with WebPubSubServiceClient.from_connection_string(
+        connection_string,
+        hub,
+        timeout=timeout,
+        retry_total=CLI_RETRY_TOTAL,
+        retry_backoff_factor=CLI_RETRY_BACKOFF_SECONDS,
+    ) as client:
+        note = threading.Timer(
+            PROGRESS_NOTE_AFTER_SECONDS,
+            print,
+            args=(f"webpubsub: waiting for {client.endpoint} (up to {timeout:g} s a try) ...",),
+            kwargs={"file": sys.stderr, "flush": True},
+        )
+        note.daemon = True
+        note.start()
+        try:
+            _send_to(client, target, payload)
+        finally:
+            note.cancel()
+    body = payload.body
     size = len(body.encode("utf-8") if isinstance(body, str) else body)
-    print(f"sent {size} bytes ({content_type}) to {target.describe()} of hub {hub!r}")
+    print(f"sent {size} bytes ({payload.content_type}) to {target.describe()} of hub {hub!r}")
+
+
+def _send_to(client: WebPubSubServiceClient, target: Target, payload: Payload) -> None:
+    body, content_type = payload.body, payload.content_type
+    if target.group is not None:
+        client.send_to_group(target.group, body, content_type=content_type)
+    elif target.user_id is not None:
+        client.send_to_user(target.user_id, body, content_type=content_type)
+    elif target.connection_id is not None:
+        client.send_to_connection(target.connection_id, body, content_type=content_type)
+    else:
+        client.send_to_all(body, content_type=content_type)
