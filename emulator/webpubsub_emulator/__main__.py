@@ -1,26 +1,20 @@
-"""``python -m webpubsub_emulator [--host H] [--port P] [--access-key K]``."""
+"""``python -m webpubsub_emulator [OPTIONS]``: the same as ``webpubsub emulator [OPTIONS]``.
+
+Going through the CLI gives it the same options, one-line errors (a port in use, the
+``emulator`` extra missing) and exit codes.
+"""
 
 from __future__ import annotations
 
-import argparse
-import contextlib
-
-from .keys import DEFAULT_ACCESS_KEY
-from .server import serve
+import sys
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="webpubsub_emulator", description="Run a local Web PubSub service."
-    )
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8080)
-    parser.add_argument("--access-key", default=DEFAULT_ACCESS_KEY)
-    args = parser.parse_args(argv)
-    # Ctrl+C is the normal way to stop it; no traceback for that.
-    with contextlib.suppress(KeyboardInterrupt):
-        serve(args.host, args.port, args.access_key)
+def main(argv: list[str] | None = None) -> int:
+    from webpubsub.cli import main as cli_main
+
+    arguments = sys.argv[1:] if argv is None else argv
+    return cli_main(["emulator", *arguments])
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

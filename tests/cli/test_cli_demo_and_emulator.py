@@ -58,3 +58,19 @@ def test_emulator_on_a_busy_port_says_which(cli) -> None:
     assert result.returncode == 1
     (line,) = result.stderr.splitlines()
     assert line.startswith(f"webpubsub: error: cannot serve on 127.0.0.1:{port}: ")
+
+
+def test_python_m_webpubsub_emulator_on_a_busy_port_is_one_line() -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "webpubsub_emulator", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"webpubsub: error: cannot serve on 127.0.0.1:{port}: ")

@@ -78,3 +78,12 @@ def test_emulator_fixture_without_extra_names_the_install_command(
     assert result.returncode == 1, result.stdout + result.stderr
     assert "pip install 'webpubsub[emulator]'" in result.stdout
     assert "Traceback" not in result.stdout
+
+
+def test_emulator_without_extra_is_a_one_line_error(bare_install: Path) -> None:
+    for module in ("webpubsub_emulator", "webpubsub.cli"):
+        args = ["--port", "0"] if module == "webpubsub_emulator" else ["emulator", "--port", "0"]
+        result = _run(bare_install, "-m", module, *args)
+        assert result.returncode == 1, result.stderr
+        (line,) = result.stderr.splitlines()
+        assert "pip install 'webpubsub[emulator]'" in line
