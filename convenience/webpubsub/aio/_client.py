@@ -1,13 +1,13 @@
 """The asynchronous client: the same operations as :mod:`webpubsub`, awaited.
 
 Every method builds its exchange with the same shared builder as the sync client; only
-:func:`run_exchange` differs (``httpx.AsyncClient``, ``asyncio.sleep``, awaited credentials).
+:func:`run_exchange` differs (``httpx.AsyncClient``, a sleep that works on asyncio and
+trio, awaited credentials).
 Docstrings are those of the sync methods.
 """
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 from collections.abc import AsyncIterator, Callable, Collection, Iterator
 from types import TracebackType
@@ -30,6 +30,7 @@ from .._core import Exchange, FetchToken, Send, ServiceCore
 from .._http_request import HttpRequest, send_request
 from .._paging import ConnectionPages, Page
 from ..models import GroupMember
+from ._sleep import sleep
 
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -51,7 +52,7 @@ async def run_exchange(exchange: Exchange[T], http: httpx.AsyncClient) -> T:
                 if inspect.isawaitable(outcome):
                     outcome = await outcome
             else:
-                await asyncio.sleep(step.seconds)
+                await sleep(step.seconds)
                 outcome = None
     except StopIteration as done:
         result: T = done.value
