@@ -1,6 +1,9 @@
 """The async client: concurrent sends to several users.
 
-WEBPUBSUB_CONNECTION_STRING="Endpoint=...;AccessKey=...;Version=1.0;" python examples/async_send.py
+Run it with a connection string (``webpubsub emulator`` prints one)::
+
+    export WEBPUBSUB_CONNECTION_STRING="Endpoint=...;AccessKey=...;Version=1.0;"
+    python examples/async_send.py
 """
 
 from __future__ import annotations

@@ -1,6 +1,9 @@
 """Send to every connection of a hub: text, JSON and bytes.
 
-WEBPUBSUB_CONNECTION_STRING="Endpoint=...;AccessKey=...;Version=1.0;" python examples/broadcast.py
+Run it with a connection string (``webpubsub emulator`` prints one)::
+
+    export WEBPUBSUB_CONNECTION_STRING="Endpoint=...;AccessKey=...;Version=1.0;"
+    python examples/broadcast.py
 """
 
 from __future__ import annotations

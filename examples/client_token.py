@@ -1,6 +1,9 @@
 """Mint a client access token: the URL a browser or any WebSocket client connects to.
 
-WEBPUBSUB_CONNECTION_STRING="Endpoint=...;AccessKey=...;Version=1.0;" python examples/client_token.py
+Run it with a connection string (``webpubsub emulator`` prints one)::
+
+    export WEBPUBSUB_CONNECTION_STRING="Endpoint=...;AccessKey=...;Version=1.0;"
+    python examples/client_token.py
 """
 
 from __future__ import annotations

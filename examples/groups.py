@@ -1,6 +1,9 @@
 """Put a user in a group, send to the group, list its connections, then leave.
 
-WEBPUBSUB_CONNECTION_STRING="Endpoint=...;AccessKey=...;Version=1.0;" python examples/groups.py
+Run it with a connection string (``webpubsub emulator`` prints one)::
+
+    export WEBPUBSUB_CONNECTION_STRING="Endpoint=...;AccessKey=...;Version=1.0;"
+    python examples/groups.py
 """
 
 from __future__ import annotations
