@@ -58,3 +58,15 @@ def test_comparison_is_exact_per_protocol() -> None:
     assert not all_match([Expected("text", "hi", group="g", from_user_id="ann")], [group_message])
     assert show([Message("binary", b"\x00\xff")]) == "binary 00 ff"
     assert show([]) == "-"
+
+
+def test_results_and_verdict_are_coloured_only_when_asked() -> None:
+    checks = [Check("1. s", "a", "x", "x", True), Check("1. s", "b", "x", "y", False)]
+    plain = render(checks)
+    coloured = render(checks, colour=True)
+    assert "\x1b[" not in plain
+    assert "\x1b[32mok\x1b[0m" in coloured
+    assert "\x1b[31mFAIL\x1b[0m" in coloured
+    assert coloured.splitlines()[-1].startswith("\x1b[31mFAIL: 1 of 2")
+    # Colour codes never shift the columns: without them the text is the plain table.
+    assert coloured.replace("\x1b[32m", "").replace("\x1b[31m", "").replace("\x1b[0m", "") == plain

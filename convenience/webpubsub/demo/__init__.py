@@ -7,9 +7,11 @@ string is given).
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 
 from webpubsub.aio import WebPubSubServiceClient
+from webpubsub.cli._style import wants_colour
 from webpubsub.demo._report import render
 from webpubsub.demo._scenario import Scenario
 
@@ -34,7 +36,7 @@ def run_demo(connection_string: str | None, hub: str) -> int:
 def _run(connection_string: str, hub: str) -> int:
     started = time.monotonic()
     scenario = asyncio.run(_scenario(connection_string, hub))
-    print(render(scenario.checks))
+    print(render(scenario.checks, colour=wants_colour(sys.stdout)))
     print(f"({time.monotonic() - started:.1f} s)")
     return 0 if scenario.checks and all(c.passed for c in scenario.checks) else 1
 

@@ -8,6 +8,11 @@ import attrs
 
 _CELL_WIDTH = 40  # wider cells are cut so the table stays readable in an 80-120 column terminal
 _HEADER = ("check", "expected", "received", "result")
+_COLOURS = {"ok": "32", "FAIL": "31"}  # ANSI green, red
+
+
+def _ansi(text: str, code: str) -> str:
+    return f"\033[{code}m{text}\033[0m"
 
 
 @attrs.frozen
@@ -21,10 +26,11 @@ class Check:
     passed: bool
 
 
-def render(checks: Iterable[Check]) -> str:
+def render(checks: Iterable[Check], colour: bool = False) -> str:
     """A table with one section per step and one aligned row per check, then a verdict line.
 
     The verdict is ``PASS: n/n checks`` or ``FAIL: k of n checks failed: <first subjects>``.
+    With ``colour``, results and the verdict are green (ok, PASS) or red (FAIL).
     """
     checks = list(checks)
     rows = [(c.subject, c.expected, c.received, "ok" if c.passed else "FAIL") for c in checks]
@@ -32,10 +38,13 @@ def render(checks: Iterable[Check]) -> str:
     widths = [max(len(row[i]) for row in cells) for i in range(len(_HEADER))]
 
     def line(row: tuple[str, ...]) -> str:
-        return (
-            "    "
-            + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-        )
+        text = "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        text = "    " + text.rstrip()
+        result = row[-1]
+        if colour and result in _COLOURS:
+            # The result is the last column, so colouring it leaves the alignment alone.
+            text = text[: -len(result)] + _ansi(result, _COLOURS[result])
+        return text
 
     out = [line(cells[0]), "    " + "  ".join("-" * width for width in widths)]
     step = None
@@ -45,7 +54,10 @@ def render(checks: Iterable[Check]) -> str:
             out.append(step)
         out.append(line(row))
     out.append("")
-    out.append(verdict(checks))
+    final = verdict(checks)
+    if colour:
+        final = _ansi(final, _COLOURS["ok" if final.startswith("PASS") else "FAIL"])
+    out.append(final)
     return "\n".join(out)
 
 
