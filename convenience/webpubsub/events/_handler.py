@@ -94,7 +94,7 @@ class WebPubSubEventHandler:
                 "abuse-protection check; use ['*'] to allow any origin"
             )
         self.hub = hub
-        self._dispatcher = EventDispatcher(
+        self._dispatcher = dispatcher = EventDispatcher(
             hub=hub,
             access_keys=keys,
             allowed_origins=origins,
@@ -103,35 +103,12 @@ class WebPubSubEventHandler:
             on_disconnected=on_disconnected,
             on_user_event=on_user_event,
         )
+        #: The ASGI 3 application (HTTP only): mount it in Starlette, FastAPI, or run it
+        #: with uvicorn / hypercorn.
+        self.asgi = EventHandlerAsgiApp(dispatcher)
 
     def __repr__(self) -> str:
         return f"WebPubSubEventHandler(hub={self.hub!r})"
-
-    # -- ASGI -------------------------------------------------------------------------------
-
-    async def asgi(self, scope: _Scope, receive: _Receive, send: _Send) -> None:
-        """ASGI 3 application (HTTP only); mount it in Starlette, FastAPI, ..."""
-        if scope["type"] == "lifespan":
-            await _asgi_lifespan(receive, send)
-            return
-        if scope["type"] != "http":
-            raise RuntimeError(f"WebPubSubEventHandler serves HTTP only, not {scope['type']!r}")
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        body = await _asgi_body(receive)
-        if body is None:
-            reply = HttpReply.error(413, f"request body exceeds {MAX_BODY_BYTES} bytes")
-        else:
-            prepared = self._dispatcher.prepare(scope["method"], headers, body)
-            reply = prepared if isinstance(prepared, HttpReply) else await _run_async(prepared)
-        await send(
-            {
-                "type": "http.response.start",
-                "status": reply.status,
-                "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in reply.headers]
-                + [(b"content-length", str(len(reply.body)).encode())],
-            }
-        )
-        await send({"type": "http.response.body", "body": reply.body})
 
     # -- WSGI -------------------------------------------------------------------------------
 
@@ -159,6 +136,36 @@ class WebPubSubEventHandler:
             [*reply.headers, ("Content-Length", str(len(reply.body)))],
         )
         return [reply.body]
+
+
+class EventHandlerAsgiApp:
+    """ASGI 3 application for a ``WebPubSubEventHandler`` (its ``asgi`` attribute)."""
+
+    def __init__(self, dispatcher: EventDispatcher) -> None:
+        self._dispatcher = dispatcher
+
+    async def __call__(self, scope: _Scope, receive: _Receive, send: _Send) -> None:
+        if scope["type"] == "lifespan":
+            await _asgi_lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            raise RuntimeError(f"WebPubSubEventHandler serves HTTP only, not {scope['type']!r}")
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        body = await _asgi_body(receive)
+        if body is None:
+            reply = HttpReply.error(413, f"request body exceeds {MAX_BODY_BYTES} bytes")
+        else:
+            prepared = self._dispatcher.prepare(scope["method"], headers, body)
+            reply = prepared if isinstance(prepared, HttpReply) else await _run_async(prepared)
+        await send(
+            {
+                "type": "http.response.start",
+                "status": reply.status,
+                "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in reply.headers]
+                + [(b"content-length", str(len(reply.body)).encode())],
+            }
+        )
+        await send({"type": "http.response.body", "body": reply.body})
 
 
 _STATUS_LINES = {

@@ -78,7 +78,7 @@ class UpstreamCaller:
     async def _validate(self, url: str, origin: str) -> str:
         """Return why the handler at ``url`` refuses ``origin`` ('' when it allows it)."""
         result = await self._send_with_retries(
-            url, {"WebHook-Request-Origin": origin}, b"", method="OPTIONS"
+            url, {"WebHook-Request-Origin": origin, "ce-awpsversion": "1.0"}, b"", method="OPTIONS"
         )
         if result.status != 200:
             return "abuse protection: OPTIONS " + (result.describe() or url)
