@@ -40,6 +40,7 @@ class _Record:
 
     origin: str
     states: dict[str, Any] = attrs.Factory(dict)
+    announced: bool = False  # `connected` went out (a resumed connection gets no second one)
     lane: asyncio.Lock = attrs.Factory(asyncio.Lock)
 
 
@@ -110,7 +111,10 @@ class Upstream:
     def connected(self, hub: Hub, connection: Connection) -> None:
         handler = self.handler_for(hub.name, "connected", system=True)
         record = self._records.get((hub.name, connection.connection_id))
-        if handler is not None and record is not None:
+        if record is None or record.announced:
+            return
+        record.announced = True
+        if handler is not None:
             self._in_lane(
                 record, self._post(handler, hub, connection, record, "connected", True, {})
             )
