@@ -5,8 +5,10 @@ official @azure/web-pubsub-client's ``invokeEvent`` answered by our Python handl
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -69,6 +71,7 @@ def test_express_handler_through_config_file(
     try:
         connection_string = emulator.next_line()
         assert connection_string.startswith("Endpoint=http://127.0.0.1:")
+        _wait_until_listening(connection_string)
         service = WebPubSubServiceClient.from_connection_string(connection_string, hub="chat")
         url = str(service.get_client_access_token()["url"])
         with connect(url, subprotocols=["json.webpubsub.azure.v1"], open_timeout=WAIT) as client:  # type: ignore[list-item]
@@ -106,6 +109,20 @@ def test_express_handler_through_config_file(
         service.close()
     finally:
         emulator.stop()
+
+
+def _wait_until_listening(connection_string: str) -> None:
+    # The CLI prints its connection string just before uvicorn starts listening.
+    port = int(connection_string.split(";")[0].rsplit(":", 1)[1])
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def test_official_js_client_invoke_event_gets_the_python_handler_answer(
