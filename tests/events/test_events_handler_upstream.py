@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
+import queue
 from collections.abc import Callable
 from typing import Any
 
@@ -350,9 +353,6 @@ def test_signature_missing_wrong_or_malformed_requests(
     key = "primary-key"
     handler = recording_handler(events, None, access_keys=[key], allowed_origins=["*"])
     base = serve_wsgi(handler.wsgi) if wsgi else serve_asgi(handler.asgi)
-    import hashlib
-    import hmac
-
     good = "sha256=" + hmac.new(key.encode(), b"c1", hashlib.sha256).hexdigest()
     with httpx.Client(base_url=base, trust_env=False) as http:
         assert http.post("/", headers=_cloud_event("c1", None), content=b"x").status_code == 401
@@ -483,3 +483,115 @@ def test_wsgi_handler_as_upstream(
     )
     reply = receive_until(client, "message")
     assert (reply["dataType"], reply["data"]) == ("binary", "AAE=")
+
+
+class RecordingApp:
+    """A bare ASGI upstream that records each request's method, path, headers and body."""
+
+    def __init__(self) -> None:
+        self.requests: queue.Queue[tuple[str, str, dict[str, str], bytes]] = queue.Queue()
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
+        self.requests.put((scope["method"], scope["path"], headers, body))
+        if scope["method"] == "OPTIONS":
+            allowed = [(b"webhook-allowed-origin", b"*")]
+            await send({"type": "http.response.start", "status": 200, "headers": allowed})
+        else:
+            await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    def next_post(self) -> tuple[str, dict[str, str], bytes]:
+        while True:
+            method, path, headers, body = self.requests.get(timeout=WAIT)
+            if method == "POST":
+                return path, headers, body
+
+
+def test_cloudevents_headers_and_bodies_as_the_service_sends_them(
+    webpubsub_emulator_factory: Callable[..., EmulatorServer],
+    webpubsub_hub: str,
+    serve_asgi: Any,
+) -> None:
+    recorder = RecordingApp()
+    base = serve_asgi(recorder)
+    server = webpubsub_emulator_factory(
+        event_handlers={webpubsub_hub: base + "/hubs/{hub}/{event}"}
+    )
+    clients = Clients(server, webpubsub_hub)
+    try:
+        url = clients.url(user_id="ann", roles=["webpubsub.joinLeaveGroup"]) + "&x=1"
+        client = clients.open(url)
+        connection_id = receive_json(client)["connectionId"]
+        method, path, headers, _ = recorder.requests.get(timeout=WAIT)
+        assert method == "OPTIONS"
+        assert headers["webhook-request-origin"] == f"127.0.0.1:{server.port}"
+        path, headers, body = recorder.next_post()
+        hub = webpubsub_hub.lower()
+        assert path == f"/hubs/{hub}/connect"
+        expected_signature = (
+            "sha256="
+            + hmac.new(
+                server.access_key.encode(), connection_id.encode(), hashlib.sha256
+            ).hexdigest()
+        )
+        assert {k: v for k, v in headers.items() if k not in ("ce-id", "ce-time")} == {
+            "host": base.removeprefix("http://"),
+            "ce-specversion": "1.0",
+            "ce-type": "azure.webpubsub.sys.connect",
+            "ce-source": f"/hubs/{hub}/client/{connection_id}",
+            "ce-awpsversion": "1.0",
+            "ce-hub": hub,
+            "ce-connectionid": connection_id,
+            "ce-eventname": "connect",
+            "ce-userid": "ann",
+            "ce-subprotocol": "json.webpubsub.azure.v1",
+            "ce-signature": expected_signature,
+            "webhook-request-origin": f"127.0.0.1:{server.port}",
+            "content-type": "application/json",
+            "content-length": str(len(body)),
+            **{
+                k: headers[k]
+                for k in headers
+                if k in ("accept", "accept-encoding", "connection", "user-agent")
+            },
+        }
+        assert headers["ce-time"].endswith("Z") and headers["ce-id"]
+        connect = json.loads(body)
+        assert connect["claims"]["sub"] == ["ann"]
+        assert connect["claims"]["role"] == ["webpubsub.joinLeaveGroup"]
+        assert connect["query"]["x"] == ["1"]
+        assert connect["subprotocols"] == ["json.webpubsub.azure.v1"]
+        assert connect["clientCertificates"] == []
+        assert "sec-websocket-protocol" in connect["headers"]
+        path, headers, body = recorder.next_post()
+        assert (path, headers["ce-type"], body) == (
+            f"/hubs/{hub}/connected",
+            "azure.webpubsub.sys.connected",
+            b"{}",
+        )
+        for data_type, data, content_type, raw in [
+            ("text", "t", "text/plain; charset=utf-8", b"t"),
+            ("json", [1], "application/json", b"[1]"),
+            ("binary", "AAE=", "application/octet-stream", b"\x00\x01"),
+        ]:
+            client.send(
+                json.dumps(
+                    {"type": "event", "event": "my-event", "dataType": data_type, "data": data}
+                )
+            )
+            path, headers, body = recorder.next_post()
+            assert path == f"/hubs/{hub}/my-event"
+            assert headers["ce-type"] == "azure.webpubsub.user.my-event"
+            assert (headers["content-type"], body) == (content_type, raw)
+        client.close()
+        path, headers, body = recorder.next_post()
+        assert headers["ce-type"] == "azure.webpubsub.sys.disconnected"
+    finally:
+        clients.close()
