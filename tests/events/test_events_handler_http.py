@@ -119,3 +119,17 @@ def test_constructor_and_reply_errors_are_clear() -> None:
         UserEventResponse({1, 2})
     assert UserEventResponse(b"\x00").encode() == (b"\x00", "application/octet-stream")
     assert UserEventResponse("s", "json").encode() == (b'"s"', "application/json; charset=utf-8")
+
+
+def test_the_handler_needs_nothing_beyond_the_sdk_dependencies() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, webpubsub.events\n"
+        "loaded = [m for m in ('starlette', 'uvicorn', 'websockets', 'webpubsub_emulator')"
+        " if m in sys.modules]\n"
+        "assert not loaded, loaded\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert completed.returncode == 0, completed.stderr

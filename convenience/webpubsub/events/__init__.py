@@ -34,7 +34,8 @@ Example (ASGI, e.g. under uvicorn; mount ``handler.asgi`` in Starlette or FastAP
     app = handler.asgi           # ASGI 3 app; ``handler.wsgi`` for Flask / Django / WSGI
 
 In Flask: ``app.wsgi_app = DispatcherMiddleware(app.wsgi_app, {"/eventhandler":
-handler.wsgi})``; in Starlette: ``Mount("/eventhandler", app=handler.asgi)``.
+handler.wsgi})``; in Starlette / FastAPI: ``Route("/eventhandler", handler.asgi,
+methods=["POST", "OPTIONS"])`` (a ``Mount`` would redirect the exact path to ``.../``).
 
 The service side is configured with the handler's URL: in Azure as the hub's event-handler
 URL template; on the emulator with ``webpubsub emulator --event-handler
