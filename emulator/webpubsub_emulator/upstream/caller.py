@@ -52,9 +52,12 @@ class UpstreamCaller:
         self.retry_budget_seconds = retry_budget_seconds
         self._validated: set[str] = set()
         self._client: httpx.AsyncClient | None = None
+        self._closed = False
 
     async def post(self, url: str, headers: dict[str, str], body: bytes) -> UpstreamResult:
         """Abuse-protection check (once per URL), then POST with retries."""
+        if self._closed:  # events of connections closed while the emulator shuts down
+            return UpstreamResult(0, httpx.Headers(), b"", "the emulator is shutting down")
         origin = headers["WebHook-Request-Origin"]
         if url not in self._validated:
             refusal = await self._validate(url, origin)
@@ -65,6 +68,7 @@ class UpstreamCaller:
         return await self._send_with_retries(url, headers, body)
 
     async def aclose(self) -> None:
+        self._closed = True
         if self._client is not None:
             await self._client.aclose()
             self._client = None
