@@ -22,7 +22,15 @@ Behaviour worth knowing:
   groups, permissions and unacknowledged messages for ``RECONNECT_GRACE_SECONDS`` (60 s).
 * ``messageTtlSeconds`` is validated (0..300) but messages never wait in a queue here, so it
   has no further effect.
-* No upstream event handlers: client ``event`` messages are acknowledged and dropped.
+* Event handlers (upstream) per hub, as the service calls them: ``connect`` (may refuse the
+  client or set its user, groups, roles, subprotocol), ``connected``, ``disconnected`` and
+  user events (JSON ``event`` / ``invoke`` messages, raw frames), as CloudEvents with
+  ``ce-signature``, abuse protection and retries. Configure them with
+  ``EmulatorServer(event_handlers={"chat": "http://127.0.0.1:3000/eventhandler"})``,
+  ``server.set_event_handlers(hub, ...)``, or ``webpubsub emulator --config appsettings.json``
+  / ``--event-handler 'chat=URL'`` (see ``webpubsub_emulator.upstream``). Without one, a
+  client's ``event`` is acknowledged and dropped. A reliable connection that expires without
+  its client coming back gets no ``disconnected`` event.
 * Acks to JSON-protocol clients leave about 20 ms after the request is handled: the official
   Python client 1.1.0 misses an ack that arrives before it starts waiting for it.
 * Data messages on the reliable protocol carry ``sequenceId``; acks, pongs and system

@@ -16,6 +16,7 @@ from .faults import install as install_faults
 from .keys import DEFAULT_ACCESS_KEY
 from .rest import routes
 from .state import RECONNECT_GRACE_SECONDS, Service
+from .upstream import EventHandlersConfig, Upstream
 
 
 def create_app(
@@ -23,11 +24,14 @@ def create_app(
     access_key: str = DEFAULT_ACCESS_KEY,
     reconnect_grace_seconds: float = RECONNECT_GRACE_SECONDS,
     faults: bool = False,
+    event_handlers: EventHandlersConfig | None = None,
 ) -> Starlette:
     """Build the emulator app; its live state is ``app.state.service`` (a ``Service``).
 
     ``access_key`` signs and verifies every token (REST and client). ``reconnect_grace_seconds``
     is how long a dropped reliable connection waits for its client to resume it.
+    ``event_handlers`` maps hub names (``*`` for any hub) to event-handler URL templates or
+    ``upstream.EventHandlerSettings`` (see ``upstream.settings``); it is ``app.state.upstream``.
     ``faults=True`` puts a ``faults.FaultInjector`` in front (``app.state.faults``).
     Raises ValueError if ``access_key`` is empty.
     """
@@ -39,6 +43,7 @@ def create_app(
         middleware=[Middleware(RouteOnEncodedPath)],
     )
     app.state.service = Service(access_key, reconnect_grace_seconds)
+    app.state.upstream = Upstream(access_key, event_handlers)
     if faults:
         install_faults(app)
     return app

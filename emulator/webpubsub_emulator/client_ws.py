@@ -26,6 +26,7 @@ from .encoded_paths import path_param
 from .errors import ServiceError
 from .frames import DataMessage, Payload, Protocol, negotiate
 from .state import Hub, Service, new_connection_id
+from .upstream import Upstream
 
 _JOIN_LEAVE = "joinLeaveGroup"
 _SEND_TO_GROUP = "sendToGroup"
@@ -48,21 +49,24 @@ class ClientEndpoint:
 
     async def __call__(self, scope: Scope, receive: Receive, send: AsgiSend) -> None:
         service: Service = scope["app"].state.service
+        upstream: Upstream = scope["app"].state.upstream
         if (await receive())["type"] != "websocket.connect":
             return
         try:
             hub, connection, protocol = self._admit(scope, service)
+            protocol = await upstream.connect(scope, hub, connection, protocol)
         except ServiceError as error:
             await _deny(scope, send, error)
             return
         await send({"type": "websocket.accept", "subprotocol": protocol.value or None})
         writer = SocketWriter(send)
         connection.attach(writer)
+        upstream.connected(hub, connection)
         code = 1006
         try:
-            code = await _read_loop(receive, hub, connection)
+            code = await _read_loop(receive, hub, connection, upstream)
         finally:
-            await self._finish(service, hub, connection, writer, code)
+            await self._finish(service, hub, connection, writer, code, upstream)
 
     @staticmethod
     def _admit(scope: Scope, service: Service) -> tuple[Hub, Connection, Protocol]:
@@ -94,18 +98,25 @@ class ClientEndpoint:
 
     @staticmethod
     async def _finish(
-        service: Service, hub: Hub, connection: Connection, writer: SocketWriter, code: int
+        service: Service,
+        hub: Hub,
+        connection: Connection,
+        writer: SocketWriter,
+        code: int,
+        upstream: Upstream,
     ) -> None:
         await writer.stop()
         if connection.writer is not writer:
             return  # a newer socket resumed this connection
         connection.detach()
         if connection.closed:
+            upstream.disconnected(hub, connection, connection.close_reason)
             return
         if connection.protocol.is_reliable and code not in _FINAL_CLIENT_CLOSE_CODES:
             service.expire_later(hub, connection)
         else:
             hub.remove(connection)
+            upstream.disconnected(hub, connection, None)
 
 
 def _identify(scope: Scope, query: dict[str, list[str]], access_key: str) -> ClientIdentity:
@@ -164,7 +175,7 @@ async def _deny(scope: Scope, send: AsgiSend, error: ServiceError) -> None:
         await send({"type": "websocket.close", "code": 1008, "reason": error.message[:120]})
 
 
-async def _read_loop(receive: Receive, hub: Hub, connection: Connection) -> int:
+async def _read_loop(receive: Receive, hub: Hub, connection: Connection, upstream: Upstream) -> int:
     """Handle client frames until the socket closes; return the close code."""
     while True:
         event = await receive()
@@ -172,12 +183,15 @@ async def _read_loop(receive: Receive, hub: Hub, connection: Connection) -> int:
             code: int = event.get("code", 1006)
             return code
         text = event.get("text")
-        if text is not None and connection.protocol.is_json:
-            _handle(hub, connection, text)
-        # Raw-protocol frames would go to an upstream event handler, which the emulator lacks.
+        if not connection.protocol.is_json:
+            frame = text if text is not None else event.get("bytes")
+            if frame is not None:
+                upstream.raw_frame(hub, connection, frame)
+        elif text is not None:
+            _handle(hub, connection, text, upstream)
 
 
-def _handle(hub: Hub, connection: Connection, text: str) -> None:
+def _handle(hub: Hub, connection: Connection, text: str, upstream: Upstream) -> None:
     try:
         message = json.loads(text)
     except ValueError:
@@ -201,6 +215,9 @@ def _handle(hub: Hub, connection: Connection, text: str) -> None:
         return
     else:
         connection.seen_ack_ids.add(ack_id)
+    if kind in ("event", "invoke"):
+        upstream.json_message(hub, connection, message, _payload(message), ack_id, _ack)
+        return
     error = _perform(hub, connection, kind, message)
     if ack_id is None:
         return
@@ -214,9 +231,6 @@ def _perform(
     hub: Hub, connection: Connection, kind: object, message: dict[str, Any]
 ) -> tuple[str, str] | None:
     """Carry out a client request; return (error name, message) when it is refused."""
-    if kind == "event":
-        # No upstream event handler exists in the emulator: accept and drop.
-        return None
     if kind not in ("joinGroup", "leaveGroup", "sendToGroup"):
         return ("InvalidRequest", f"unknown message type {kind!r}")
     group = message.get("group")

@@ -153,6 +153,7 @@ class Connection:
         self.reconnection_token = reconnection_token
         self.seen_ack_ids: set[int] = set()
         self.closed = False
+        self.close_reason: str | None = None  # why the service closed it (for `disconnected`)
         self.writer: SocketWriter | None = None
         self.expiry: asyncio.TimerHandle | None = None
         self._next_sequence_id = 1
@@ -215,6 +216,7 @@ class Connection:
     def close(self, reason: str | None) -> None:
         """Tell the client why, then close its socket with the service close code."""
         self.closed = True
+        self.close_reason = reason
         if self.expiry is not None:
             self.expiry.cancel()
             self.expiry = None

@@ -6,6 +6,12 @@
 * ``webpubsub_hub`` - a hub name unique to the test, so tests sharing the session emulator
   never see each other's connections.
 * ``fresh_webpubsub_emulator`` - a server of its own for one test.
+* ``webpubsub_emulator_factory`` - ``factory(**kwargs)`` starts an ``EmulatorServer(**kwargs)``
+  of the test's own (stopped at teardown), e.g.
+  ``factory(event_handlers={"chat": "http://127.0.0.1:3000/eventhandler"})``.
+
+Event handlers on the shared emulator: ``webpubsub_emulator.set_event_handlers(webpubsub_hub,
+url)`` gives the test's own hub an upstream (see ``webpubsub_emulator.upstream``).
 
 The plugin is registered whenever ``webpubsub`` is installed, with or without the
 ``webpubsub[emulator]`` extra. It imports nothing beyond pytest until one of its fixtures is
@@ -17,8 +23,8 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -28,12 +34,12 @@ if TYPE_CHECKING:
     from .server import EmulatorServer
 
 
-def _running_emulator() -> EmulatorServer:
+def _running_emulator(**kwargs: Any) -> EmulatorServer:
     try:
         server_module = import_emulator_module(".server")
     except EmulatorExtraMissingError as error:
         pytest.fail(str(error), pytrace=False)
-    server: EmulatorServer = server_module.EmulatorServer()
+    server: EmulatorServer = server_module.EmulatorServer(**kwargs)
     return server
 
 
@@ -59,3 +65,17 @@ def webpubsub_hub(request: pytest.FixtureRequest) -> str:
 def fresh_webpubsub_emulator() -> Iterator[EmulatorServer]:
     with _running_emulator() as server:
         yield server
+
+
+@pytest.fixture
+def webpubsub_emulator_factory() -> Iterator[Callable[..., EmulatorServer]]:
+    started: list[EmulatorServer] = []
+
+    def start(**kwargs: Any) -> EmulatorServer:
+        server = _running_emulator(**kwargs).start()
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()

@@ -16,6 +16,7 @@ from .app import create_app
 from .faults import FaultInjector
 from .keys import DEFAULT_ACCESS_KEY
 from .state import RECONNECT_GRACE_SECONDS, Service
+from .upstream import EventHandlersConfig, EventHandlerSettings, Upstream, normalize
 
 _START_TIMEOUT_SECONDS = 15.0
 _STOP_TIMEOUT_SECONDS = 15.0
@@ -39,11 +40,15 @@ class EmulatorServer:
         *,
         reconnect_grace_seconds: float = RECONNECT_GRACE_SECONDS,
         faults: bool = False,
+        event_handlers: EventHandlersConfig | None = None,
     ) -> None:
         self.host = host
         self.access_key = access_key
         self._app = create_app(
-            access_key=access_key, reconnect_grace_seconds=reconnect_grace_seconds, faults=faults
+            access_key=access_key,
+            reconnect_grace_seconds=reconnect_grace_seconds,
+            faults=faults,
+            event_handlers=event_handlers,
         )
         self._socket = _bind(host, port)
         self.port: int = self._socket.getsockname()[1]
@@ -76,6 +81,24 @@ class EmulatorServer:
         if injector is None:
             raise RuntimeError("this EmulatorServer was created without faults=True")
         return injector
+
+    @property
+    def upstream(self) -> Upstream:
+        """The event-handler dispatcher (``upstream.Upstream``)."""
+        upstream: Upstream = self._app.state.upstream
+        return upstream
+
+    def set_event_handlers(
+        self, hub: str, handlers: str | EventHandlerSettings | list[str | EventHandlerSettings]
+    ) -> None:
+        """Give ``hub`` (``*``: every hub without its own) these event handlers from now on.
+
+        A URL string receives every system and user event; ``[]`` removes the hub's handlers.
+        Safe to call from another thread while the server runs. Raises ValueError for a URL
+        that is not http(s).
+        """
+        settings = normalize({hub: handlers}).get(hub.lower(), []) if handlers else []
+        self.upstream.set_hub(hub, settings)
 
     def start(self) -> EmulatorServer:
         """Start serving; return once the socket accepts requests.
@@ -138,15 +161,21 @@ class EmulatorServer:
         if writers:
             flushing = [asyncio.ensure_future(w.flushed()) for w in writers]
             await asyncio.wait(flushing, timeout=_CLOSE_FLUSH_SECONDS)
+        await self.upstream.aclose()
 
 
-def serve(host: str = "127.0.0.1", port: int = 8080, access_key: str = DEFAULT_ACCESS_KEY) -> None:
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8080,
+    access_key: str = DEFAULT_ACCESS_KEY,
+    event_handlers: EventHandlersConfig | None = None,
+) -> None:
     """Run the emulator in the foreground until interrupted (Ctrl+C).
 
-    Prints the connection string first, then serves on ``host:port``.
-    Raises OSError if the address cannot be bound.
+    Prints the connection string first, then serves on ``host:port``. ``event_handlers``
+    as for ``create_app``. Raises OSError if the address cannot be bound.
     """
-    app = create_app(access_key=access_key)
+    app = create_app(access_key=access_key, event_handlers=event_handlers)
     sock = _bind(host, port)
     bound_port = sock.getsockname()[1]
     endpoint = f"http://{_url_host(host)}:{bound_port}"

@@ -17,8 +17,13 @@ def run_emulator(args: argparse.Namespace) -> int:
     """``webpubsub emulator``: serve in the foreground until Ctrl-C, which exits 0."""
     with requires_emulator_extra("webpubsub emulator"):
         from webpubsub_emulator import DEFAULT_ACCESS_KEY, serve
+        from webpubsub_emulator.upstream import from_command_line
     try:
-        serve(args.host, args.port, args.access_key or DEFAULT_ACCESS_KEY)
+        handlers = from_command_line(args.config, args.event_handler)
+    except (OSError, ValueError) as exc:
+        raise CliError(str(exc)) from None
+    try:
+        serve(args.host, args.port, args.access_key or DEFAULT_ACCESS_KEY, handlers)
     except KeyboardInterrupt:  # the normal way to stop a foreground server, not a failure
         print("webpubsub: emulator stopped", file=sys.stderr)
     except OSError as exc:

@@ -112,6 +112,20 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY",
         help="key that signs and checks tokens (default: the emulator's well-known dev key)",
     )
+    emulator.add_argument(
+        "--config",
+        metavar="FILE",
+        help="JSON file in the shape of Microsoft's emulator appsettings.json "
+        "(WebPubSub.Hubs.<hub>.EventHandlers[]: UrlTemplate, SystemEvents, EventPattern)",
+    )
+    emulator.add_argument(
+        "--event-handler",
+        action="append",
+        metavar="HUB=URL",
+        help="event handler for a hub ('*': any hub), repeatable: HUB=URL_TEMPLATE"
+        "[;system=connect,connected,disconnected][;user=PATTERN]; {hub} and {event} in the "
+        "URL are replaced; default: all system events and every user event",
+    )
     emulator.set_defaults(handler=_commands.run_emulator)
 
     demo = commands.add_parser(

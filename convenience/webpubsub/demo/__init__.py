@@ -14,6 +14,7 @@ from webpubsub.aio import WebPubSubServiceClient
 from webpubsub.cli._style import wants_colour
 from webpubsub.demo._report import render
 from webpubsub.demo._scenario import Scenario
+from webpubsub.demo._upstream import DemoUpstream
 
 
 def run_demo(connection_string: str | None, hub: str) -> int:
@@ -27,22 +28,30 @@ def run_demo(connection_string: str | None, hub: str) -> int:
         print(f"webpubsub demo: hub {hub!r} on the service of the given connection string")
         return _run(connection_string, hub)
     from webpubsub_emulator import EmulatorServer
+    from webpubsub_emulator.upstream import EventHandlerSettings
 
     with EmulatorServer("127.0.0.1", port=0) as emulator:
         print(f"webpubsub demo: hub {hub!r} on the embedded emulator at {emulator.endpoint}")
-        return _run(emulator.connection_string, hub)
+
+        def point_to(url: str) -> None:
+            # Only the user event "ask": the step's handler is the upstream of nothing else.
+            emulator.set_event_handlers(hub, EventHandlerSettings(url, (), "ask"))
+
+        return _run(
+            emulator.connection_string, hub, DemoUpstream(emulator.connection_string, point_to)
+        )
 
 
-def _run(connection_string: str, hub: str) -> int:
+def _run(connection_string: str, hub: str, upstream: DemoUpstream | None = None) -> int:
     started = time.monotonic()
-    scenario = asyncio.run(_scenario(connection_string, hub))
+    scenario = asyncio.run(_scenario(connection_string, hub, upstream))
     print(render(scenario.checks, colour=wants_colour(sys.stdout)))
     print(f"({time.monotonic() - started:.1f} s)")
     return 0 if scenario.checks and all(c.passed for c in scenario.checks) else 1
 
 
-async def _scenario(connection_string: str, hub: str) -> Scenario:
+async def _scenario(connection_string: str, hub: str, upstream: DemoUpstream | None) -> Scenario:
     async with WebPubSubServiceClient.from_connection_string(connection_string, hub) as service:
-        scenario = Scenario(service, hub)
+        scenario = Scenario(service, hub, upstream)
         await scenario.run()
     return scenario

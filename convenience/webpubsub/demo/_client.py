@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 from collections.abc import Callable
 
 from websockets.asyncio.client import ClientConnection, connect
@@ -109,6 +110,15 @@ class DemoClient:
         assert self._websocket is not None, "connect() first"
         ack_id = next(self._ack_ids)
         await self._websocket.send(send_to_group(group, text, ack_id))
+        await self.wait_until(lambda: ack_id in self.acks or self.closed, timeout)
+        return self.acks.get(ack_id)
+
+    async def send_event(self, event: str, value: object, timeout: float) -> Ack | None:
+        """Send the user event ``event`` with JSON data; the ack, or None if none came."""
+        assert self._websocket is not None, "connect() first"
+        ack_id = next(self._ack_ids)
+        frame = {"type": "event", "event": event, "dataType": "json", "data": value}
+        await self._websocket.send(json.dumps({**frame, "ackId": ack_id}))
         await self.wait_until(lambda: ack_id in self.acks or self.closed, timeout)
         return self.acks.get(ack_id)
 

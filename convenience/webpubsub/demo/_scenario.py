@@ -12,6 +12,8 @@ from webpubsub.cli._client_protocol import Message
 from webpubsub.demo._client import DemoClient
 from webpubsub.demo._expect import Expected, all_match, seen_through, show
 from webpubsub.demo._report import Check
+from webpubsub.demo._upstream import DemoUpstream, serve_handler
+from webpubsub.events import UserEventRequest, UserEventResponse, WebPubSubEventHandler
 
 TIMEOUT = 5.0  # seconds to wait for anything the service should do; only failures wait this long
 BARRIER = "demo-barrier-"
@@ -27,9 +29,12 @@ class ScenarioAborted(Exception):
 class Scenario:
     """Runs the steps in order, appending one :class:`Check` per observation to ``checks``."""
 
-    def __init__(self, service: WebPubSubServiceClient, hub: str) -> None:
+    def __init__(
+        self, service: WebPubSubServiceClient, hub: str, upstream: DemoUpstream | None = None
+    ) -> None:
         self.service = service
         self.hub = hub
+        self.upstream = upstream
         self.checks: list[Check] = []
         self.alice = DemoClient("alice", "json")  # starts without any role
         self.bob = DemoClient("bob", "raw")
@@ -55,6 +60,8 @@ class Scenario:
             await self._user_and_connection()
             await self._permissions()
             await self._list_and_close()
+            if self.upstream is not None:
+                await self._event_handler(self.upstream)
         except ScenarioAborted as exc:
             self._check("scenario", "all steps run", f"aborted: {exc}")
         finally:
@@ -245,6 +252,34 @@ class Scenario:
         self._check("connection_exists(dave)", False, exists)
         others = [c for c in self.clients if c is not self.dave]
         self._check("other clients", "still open", _open_state(others))
+
+    async def _event_handler(self, upstream: DemoUpstream) -> None:
+        self._begin(16, "alice's event 'ask' answered by a Python handler (webpubsub.events)")
+        seen: list[str] = []
+
+        def on_user_event(request: UserEventRequest) -> UserEventResponse:
+            seen.append(f"{request.context.event_name} from {request.context.user_id}")
+            question = request.data if isinstance(request.data, dict) else {}
+            return UserEventResponse({"answer": sum(question.get("add", []))})
+
+        handler = WebPubSubEventHandler(
+            self.hub, connection_string=upstream.connection_string, on_user_event=on_user_event
+        )
+        ack = None
+
+        async def ask() -> None:
+            nonlocal ack
+            ack = await self.alice.send_event("ask", {"add": [2, 2]}, TIMEOUT)
+
+        async with serve_handler(handler) as base_url:
+            upstream.point_to(base_url + "/eventhandler")
+            await self._deliver(ask, {self.alice: [Expected("json", {"answer": 4})]})
+        self._check("handler received", "ask from alice", ", ".join(seen) or "-")
+        self._check(
+            "alice's ack",
+            "success",
+            "no ack" if ack is None else "success" if ack.success else ack.error_name,
+        )
 
     # -- helpers ---------------------------------------------------------------------------
 
