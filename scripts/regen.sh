@@ -50,4 +50,6 @@ PATH="$venv/bin:$PATH" "$venv/bin/openapi-python-client" generate \
 mkdir -p "$(dirname "$out")"
 rm -rf "$out"
 cp -R "$work/webpubsub_rest" "$out"
+# PEP 561: the generated package is typed too, so users' type checkers read its hints.
+touch "$out/py.typed"
 echo "regen.sh: wrote $out"

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tarfile
 import textwrap
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -28,12 +30,20 @@ def _run(*command: str | Path, cwd: Path | None = None) -> subprocess.CompletedP
 
 
 @pytest.fixture(scope="module")
-def bare_install(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel built from this checkout."""
+    dist = tmp_path_factory.mktemp("dist")
+    built = _run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", dist, ROOT)
+    assert built.returncode == 0, built.stderr
+    (wheel,) = dist.glob("webpubsub-*.whl")
+    return wheel
+
+
+@pytest.fixture(scope="module")
+def bare_install(built_wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A venv holding the built wheel without extras, plus pytest: its python executable."""
     work = tmp_path_factory.mktemp("bare")
-    built = _run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", work / "dist", ROOT)
-    assert built.returncode == 0, built.stderr
-    (wheel,) = (work / "dist").glob("webpubsub-*.whl")
+    wheel = built_wheel
     venv.EnvBuilder(with_pip=True).create(work / "venv")
     python = work / "venv" / "bin" / "python"
     installed = _run(python, "-m", "pip", "install", "-q", wheel, "pytest")
@@ -87,3 +97,39 @@ def test_emulator_without_extra_is_a_one_line_error(bare_install: Path) -> None:
         assert result.returncode == 1, result.stderr
         (line,) = result.stderr.splitlines()
         assert "pip install 'webpubsub[emulator]'" in line
+
+
+def test_wheel_holds_the_three_typed_packages_and_nothing_else(built_wheel: Path) -> None:
+    with zipfile.ZipFile(built_wheel) as wheel:
+        names = wheel.namelist()
+        metadata = next(n for n in names if n.endswith(".dist-info/METADATA"))
+        meta = wheel.read(metadata).decode()
+    tops = {name.split("/")[0] for name in names if not name.split("/")[0].endswith(".dist-info")}
+    assert tops == {"webpubsub", "webpubsub_rest", "webpubsub_emulator"}
+    for package in tops:
+        assert f"{package}/py.typed" in names
+    assert not any("/tests/" in name or name.startswith("tests/") for name in names)
+    # Published metadata: the extras users install, never the pinned official SDKs we test with.
+    assert "Provides-Extra: emulator" in meta
+    requirements = [line for line in meta.splitlines() if line.startswith("Requires-Dist:")]
+    assert requirements and not any("azure-messaging" in line for line in requirements)
+    assert "License-Expression: MIT" in meta
+    assert "Programming Language :: Python :: 3.13" in meta
+
+
+def test_sdist_carries_what_a_downstream_packager_needs(tmp_path: Path) -> None:
+    built = _run(sys.executable, "-m", "build", "--sdist", "-o", tmp_path, ROOT)
+    assert built.returncode == 0, built.stderr
+    (sdist,) = tmp_path.glob("webpubsub-*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
+    for needed in (
+        "LICENSE",
+        "README.md",
+        "CHANGELOG.md",
+        "pyproject.toml",
+        "tests/conftest.py",
+        "convenience/webpubsub/py.typed",
+        "openapi/webpubsub.json",
+    ):
+        assert needed in names, needed
