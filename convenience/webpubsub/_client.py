@@ -95,7 +95,8 @@ class WebPubSubServiceClient:
             ID token credential with ``get_token(*scopes)``.
 
     Keyword Args:
-        api_version: REST API version sent as ``api-version`` (default ``"2024-12-01"``).
+        api_version: REST API version sent as ``api-version`` (default: the newest in the
+            spec, ``webpubsub_rest.spec_facts.DEFAULT_API_VERSION``).
         reverse_proxy_endpoint: send requests here (e.g. Azure API Management) instead of
             ``endpoint``; tokens keep ``endpoint`` as their audience.
         port: port to use with ``endpoint`` (1..65535), replacing any port in it.

@@ -52,8 +52,6 @@ from webpubsub_rest.api.service import user_exists as rest_user_exists
 from webpubsub_rest.models import (
     AddToGroupsRequest,
     ApiVersion,
-    ClientType,
-    Permission,
     RemoveFromGroupsRequest,
 )
 from webpubsub_rest.types import UNSET
@@ -411,7 +409,7 @@ def _permission_request(
     """The request of a grant, revoke or check: the three share their path and query."""
     rest = operation._get_kwargs(
         hub=core.hub,
-        permission=cast(Permission, check.permission(permission)),
+        permission=check.permission(permission),
         connection_id=check.identifier("connection_id", connection_id),
         target_name=_unset_if_none(check.optional_str("target_name", target_name)),
         api_version=_version(core),
@@ -488,7 +486,7 @@ def get_client_access_token(
         role=_unset_if_none(role_list),
         minutes_to_expire=minutes,
         group=_unset_if_none(group_list),
-        client_type=cast(ClientType, protocol),
+        client_type=protocol,
         api_version=_version(core),
     )
 

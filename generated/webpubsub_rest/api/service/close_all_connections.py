@@ -136,3 +136,27 @@ async def asyncio_detailed(
     response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
+
+
+def build_request(
+    hub: str,
+    *,
+    api_version: ApiVersion,
+    excluded: list[str] | Unset = UNSET,
+    reason: str | Unset = UNSET,
+) -> httpx.Request:
+    """The ``POST /api/hubs/{hub}/:closeConnections`` request (closeAllConnections),
+    with a URL relative to the service endpoint.
+
+    Send it with ``Client`` / ``AuthenticatedClient`` (``get_httpx_client().send``) or any
+    ``httpx.Client`` whose base URL is the endpoint; its headers include the body's
+    Content-Type.
+    """
+    return httpx.Request(
+        **_get_kwargs(
+            hub=hub,
+            api_version=api_version,
+            excluded=excluded,
+            reason=reason,
+        )
+    )

@@ -262,3 +262,33 @@ async def asyncio(
             client_type=client_type,
         )
     ).parsed
+
+
+def build_request(
+    hub: str,
+    *,
+    api_version: ApiVersion,
+    user_id: str | Unset = UNSET,
+    role: list[str] | Unset = UNSET,
+    minutes_to_expire: int | Unset = 60,
+    group: list[str] | Unset = UNSET,
+    client_type: ClientType | Unset = UNSET,
+) -> httpx.Request:
+    """The ``POST /api/hubs/{hub}/:generateToken`` request (generateClientToken),
+    with a URL relative to the service endpoint.
+
+    Send it with ``Client`` / ``AuthenticatedClient`` (``get_httpx_client().send``) or any
+    ``httpx.Client`` whose base URL is the endpoint; its headers include the body's
+    Content-Type.
+    """
+    return httpx.Request(
+        **_get_kwargs(
+            hub=hub,
+            api_version=api_version,
+            user_id=user_id,
+            role=role,
+            minutes_to_expire=minutes_to_expire,
+            group=group,
+            client_type=client_type,
+        )
+    )

@@ -125,3 +125,25 @@ async def asyncio_detailed(
     response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
+
+
+def build_request(
+    hub: str,
+    group: str,
+    *,
+    api_version: ApiVersion,
+) -> httpx.Request:
+    """The ``HEAD /api/hubs/{hub}/groups/{group}`` request (groupExists),
+    with a URL relative to the service endpoint.
+
+    Send it with ``Client`` / ``AuthenticatedClient`` (``get_httpx_client().send``) or any
+    ``httpx.Client`` whose base URL is the endpoint; its headers include the body's
+    Content-Type.
+    """
+    return httpx.Request(
+        **_get_kwargs(
+            hub=hub,
+            group=group,
+            api_version=api_version,
+        )
+    )

@@ -122,3 +122,25 @@ async def asyncio_detailed(
     response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
+
+
+def build_request(
+    hub: str,
+    connection_id: str,
+    *,
+    api_version: ApiVersion,
+) -> httpx.Request:
+    """The ``DELETE /api/hubs/{hub}/connections/{connection_id}/groups`` request (removeConnectionFromAllGroups),
+    with a URL relative to the service endpoint.
+
+    Send it with ``Client`` / ``AuthenticatedClient`` (``get_httpx_client().send``) or any
+    ``httpx.Client`` whose base URL is the endpoint; its headers include the body's
+    Content-Type.
+    """
+    return httpx.Request(
+        **_get_kwargs(
+            hub=hub,
+            connection_id=connection_id,
+            api_version=api_version,
+        )
+    )
