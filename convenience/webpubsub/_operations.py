@@ -1,8 +1,9 @@
 """One builder per REST operation, shared by the sync and async clients.
 
-Each builder validates its arguments, gets method, path and query from the generated
-``webpubsub_rest`` operation (``_get_kwargs``), and returns the exchange that runs it (see
-:mod:`webpubsub._core`). Nothing here performs I/O.
+Each builder validates its arguments, builds the request with the generated operation's public
+``build_request`` (method, path, query and headers come from the spec), readdresses it to the
+client's base URL and returns the exchange that runs it (see :mod:`webpubsub._core`). Nothing
+here performs I/O.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ from webpubsub_rest.api.service import user_exists as rest_user_exists
 from webpubsub_rest.models import (
     AddToGroupsRequest,
     ApiVersion,
+    ClientTokenResponse,
     RemoveFromGroupsRequest,
 )
 from webpubsub_rest.types import UNSET
@@ -62,6 +64,7 @@ from ._core import Call, Exchange, ServiceCore
 from ._jwt import encode_hs256
 from ._paging import ConnectionPages
 from .exceptions import InvalidArgumentTypeError, ServiceResponseError
+from .models import ClientAccessToken
 
 _SUCCESS = range(200, 300)
 _EXISTS = (*_SUCCESS, 404)
@@ -82,30 +85,33 @@ _DOT_SEGMENTS = {".": "%2E", "..": "%2E%2E"}
 
 def _request(
     core: ServiceCore,
-    rest_kwargs: dict[str, Any],
+    built: httpx.Request,
     *,
     content: bytes | None = None,
     content_type: str | None = None,
 ) -> httpx.Request:
-    """An ``httpx.Request`` for the generated operation's method, path and query, addressed to
-    the client's base URL, carrying ``content`` if given.
+    """``built`` (from a generated ``build_request``, relative URL) addressed to the client's
+    base URL, with its headers, and ``content`` as its body if given.
 
     Messages are encoded by :mod:`webpubsub._content` instead of the generated body models so
     that every body is bytes (replayable on retry) and the caller's content type is kept."""
-    params = rest_kwargs["params"]
-    path = "/".join(
-        _DOT_SEGMENTS.get(segment, segment) for segment in rest_kwargs["url"].split("/")
-    )
-    body = rest_kwargs.get("json")
-    if body is not None:
-        content, content_type = json.dumps(body).encode(), "application/json"
+    if content is None:
+        content = built.read() or None
+    # httpx sets Content-Length for the body actually sent.
+    headers = [(k, v) for k, v in built.headers.multi_items() if k.lower() != "content-length"]
+    if content_type is not None:
+        headers = [(k, v) for k, v in headers if k.lower() != "content-type"]
+        headers.append(("Content-Type", content_type))
     return httpx.Request(
-        rest_kwargs["method"].upper(),
-        core.base_url + path,
-        params=params,
-        content=content,
-        headers={"Content-Type": content_type} if content_type else None,
+        built.method, core.base_url + service_target(built), headers=headers, content=content
     )
+
+
+def service_target(built: httpx.Request) -> str:
+    """Path and query of ``built`` (a relative request), dot segments kept literal."""
+    path, _, query = built.url.raw_path.decode("ascii").partition("?")
+    path = "/".join(_DOT_SEGMENTS.get(segment, segment) for segment in path.split("/"))
+    return path + ("?" + query if query else "")
 
 
 def _none(_: httpx.Response) -> None:
@@ -146,7 +152,7 @@ def send_to_all(
     content_type: str | None,
     message_ttl_seconds: object,
 ) -> Exchange[None]:
-    rest = rest_send_to_all._get_kwargs(
+    rest = rest_send_to_all.build_request(
         hub=core.hub,
         excluded=_unset_if_none(check.str_list("excluded", excluded)),
         filter_=_unset_if_none(check.optional_str("filter", filter)),
@@ -166,7 +172,7 @@ def send_to_user(
     content_type: str | None,
     message_ttl_seconds: object,
 ) -> Exchange[None]:
-    rest = rest_send_to_user._get_kwargs(
+    rest = rest_send_to_user.build_request(
         hub=core.hub,
         user_id=check.identifier("user_id", user_id),
         filter_=_unset_if_none(check.optional_str("filter", filter)),
@@ -187,7 +193,7 @@ def send_to_group(
     content_type: str | None,
     message_ttl_seconds: object,
 ) -> Exchange[None]:
-    rest = rest_send_to_group._get_kwargs(
+    rest = rest_send_to_group.build_request(
         hub=core.hub,
         group=check.group(group),
         excluded=_unset_if_none(check.str_list("excluded", excluded)),
@@ -207,7 +213,7 @@ def send_to_connection(
     content_type: str | None,
     message_ttl_seconds: object,
 ) -> Exchange[None]:
-    rest = rest_send_to_connection._get_kwargs(
+    rest = rest_send_to_connection.build_request(
         hub=core.hub,
         connection_id=check.identifier("connection_id", connection_id),
         message_ttl_seconds=_unset_if_none(check.ttl(message_ttl_seconds)),
@@ -221,7 +227,7 @@ def send_to_connection(
 
 
 def add_user_to_group(core: ServiceCore, group: object, user_id: object) -> Exchange[None]:
-    rest = rest_add_user_to_group._get_kwargs(
+    rest = rest_add_user_to_group.build_request(
         hub=core.hub,
         group=check.group(group),
         user_id=check.identifier("user_id", user_id),
@@ -231,7 +237,7 @@ def add_user_to_group(core: ServiceCore, group: object, user_id: object) -> Exch
 
 
 def remove_user_from_group(core: ServiceCore, group: object, user_id: object) -> Exchange[None]:
-    rest = rest_remove_user_from_group._get_kwargs(
+    rest = rest_remove_user_from_group.build_request(
         hub=core.hub,
         group=check.group(group),
         user_id=check.identifier("user_id", user_id),
@@ -241,7 +247,7 @@ def remove_user_from_group(core: ServiceCore, group: object, user_id: object) ->
 
 
 def remove_user_from_all_groups(core: ServiceCore, user_id: object) -> Exchange[None]:
-    rest = rest_remove_user_from_all_groups._get_kwargs(
+    rest = rest_remove_user_from_all_groups.build_request(
         hub=core.hub, user_id=check.identifier("user_id", user_id), api_version=_version(core)
     )
     return _run(core, _request(core, rest))
@@ -250,7 +256,7 @@ def remove_user_from_all_groups(core: ServiceCore, user_id: object) -> Exchange[
 def add_connection_to_group(
     core: ServiceCore, group: object, connection_id: object
 ) -> Exchange[None]:
-    rest = rest_add_connection_to_group._get_kwargs(
+    rest = rest_add_connection_to_group.build_request(
         hub=core.hub,
         group=check.group(group),
         connection_id=check.identifier("connection_id", connection_id),
@@ -262,7 +268,7 @@ def add_connection_to_group(
 def remove_connection_from_group(
     core: ServiceCore, group: object, connection_id: object
 ) -> Exchange[None]:
-    rest = rest_remove_connection_from_group._get_kwargs(
+    rest = rest_remove_connection_from_group.build_request(
         hub=core.hub,
         group=check.group(group),
         connection_id=check.identifier("connection_id", connection_id),
@@ -272,7 +278,7 @@ def remove_connection_from_group(
 
 
 def remove_connection_from_all_groups(core: ServiceCore, connection_id: object) -> Exchange[None]:
-    rest = rest_remove_connection_from_all_groups._get_kwargs(
+    rest = rest_remove_connection_from_all_groups.build_request(
         hub=core.hub,
         connection_id=check.identifier("connection_id", connection_id),
         api_version=_version(core),
@@ -284,7 +290,7 @@ def add_connections_to_groups(core: ServiceCore, groups: object, filter: object)
     body = AddToGroupsRequest(
         groups=check.group_list("groups", groups), filter_=check.identifier("filter", filter)
     )
-    rest = rest_add_connections_to_groups._get_kwargs(
+    rest = rest_add_connections_to_groups.build_request(
         hub=core.hub, body=body, api_version=_version(core)
     )
     return _run(core, _request(core, rest))
@@ -296,7 +302,7 @@ def remove_connections_from_groups(
     body = RemoveFromGroupsRequest(
         groups=check.group_list("groups", groups), filter_=check.identifier("filter", filter)
     )
-    rest = rest_remove_connections_from_groups._get_kwargs(
+    rest = rest_remove_connections_from_groups.build_request(
         hub=core.hub, body=body, api_version=_version(core)
     )
     return _run(core, _request(core, rest))
@@ -311,7 +317,7 @@ def list_connections(
         if maxpagesize is None
         else check.bounded_int("maxpagesize", maxpagesize, 1, check.MAX_PAGE_SIZE)
     )
-    rest = rest_list_connections._get_kwargs(
+    rest = rest_list_connections.build_request(
         hub=core.hub,
         group=check.group(group),
         maxpagesize=_unset_if_none(page_size),
@@ -325,7 +331,7 @@ def list_connections(
 
 
 def connection_exists(core: ServiceCore, connection_id: object) -> Exchange[bool]:
-    rest = rest_connection_exists._get_kwargs(
+    rest = rest_connection_exists.build_request(
         hub=core.hub,
         connection_id=check.identifier("connection_id", connection_id),
         api_version=_version(core),
@@ -334,14 +340,14 @@ def connection_exists(core: ServiceCore, connection_id: object) -> Exchange[bool
 
 
 def user_exists(core: ServiceCore, user_id: object) -> Exchange[bool]:
-    rest = rest_user_exists._get_kwargs(
+    rest = rest_user_exists.build_request(
         hub=core.hub, user_id=check.identifier("user_id", user_id), api_version=_version(core)
     )
     return _exists(core, _request(core, rest))
 
 
 def group_exists(core: ServiceCore, group: object) -> Exchange[bool]:
-    rest = rest_group_exists._get_kwargs(
+    rest = rest_group_exists.build_request(
         hub=core.hub, group=check.group(group), api_version=_version(core)
     )
     return _exists(core, _request(core, rest))
@@ -351,7 +357,7 @@ def group_exists(core: ServiceCore, group: object) -> Exchange[bool]:
 
 
 def close_all_connections(core: ServiceCore, *, excluded: object, reason: object) -> Exchange[None]:
-    rest = rest_close_all_connections._get_kwargs(
+    rest = rest_close_all_connections.build_request(
         hub=core.hub,
         excluded=_unset_if_none(check.str_list("excluded", excluded)),
         reason=_unset_if_none(check.optional_str("reason", reason)),
@@ -363,7 +369,7 @@ def close_all_connections(core: ServiceCore, *, excluded: object, reason: object
 def close_user_connections(
     core: ServiceCore, user_id: object, *, excluded: object, reason: object
 ) -> Exchange[None]:
-    rest = rest_close_user_connections._get_kwargs(
+    rest = rest_close_user_connections.build_request(
         hub=core.hub,
         user_id=check.identifier("user_id", user_id),
         excluded=_unset_if_none(check.str_list("excluded", excluded)),
@@ -376,7 +382,7 @@ def close_user_connections(
 def close_group_connections(
     core: ServiceCore, group: object, *, excluded: object, reason: object
 ) -> Exchange[None]:
-    rest = rest_close_group_connections._get_kwargs(
+    rest = rest_close_group_connections.build_request(
         hub=core.hub,
         group=check.group(group),
         excluded=_unset_if_none(check.str_list("excluded", excluded)),
@@ -387,7 +393,7 @@ def close_group_connections(
 
 
 def close_connection(core: ServiceCore, connection_id: object, *, reason: object) -> Exchange[None]:
-    rest = rest_close_connection._get_kwargs(
+    rest = rest_close_connection.build_request(
         hub=core.hub,
         connection_id=check.identifier("connection_id", connection_id),
         reason=_unset_if_none(check.optional_str("reason", reason)),
@@ -407,7 +413,7 @@ def _permission_request(
     target_name: object,
 ) -> httpx.Request:
     """The request of a grant, revoke or check: the three share their path and query."""
-    rest = operation._get_kwargs(
+    rest = operation.build_request(
         hub=core.hub,
         permission=check.permission(permission),
         connection_id=check.identifier("connection_id", connection_id),
@@ -456,7 +462,7 @@ def get_client_access_token(
     minutes_to_expire: object,
     jwt_headers: object,
     client_protocol: object,
-) -> Exchange[dict[str, str]]:
+) -> Exchange[ClientAccessToken]:
     """Validate eagerly, then sign locally (key) or ask the service (Entra ID)."""
     user = check.optional_str("user_id", user_id)
     role_list = check.str_list("roles", roles)
@@ -480,7 +486,7 @@ def get_client_access_token(
             jwt_headers=jwt_headers,
         )
         return _ready(_client_url(base_url, token))
-    rest = rest_generate_client_token._get_kwargs(
+    rest = rest_generate_client_token.build_request(
         hub=core.hub,
         user_id=_unset_if_none(user),
         role=_unset_if_none(role_list),
@@ -490,14 +496,16 @@ def get_client_access_token(
         api_version=_version(core),
     )
 
-    def from_service(response: httpx.Response) -> dict[str, str]:
+    def from_service(response: httpx.Response) -> ClientAccessToken:
         try:
-            token = response.json()["token"]
-        except (ValueError, KeyError, TypeError):
+            token = ClientTokenResponse.from_dict(json.loads(response.content)).token
+        except (ValueError, TypeError, AttributeError):
+            token = UNSET
+        if not isinstance(token, str):
             raise ServiceResponseError(
                 f"generateToken answered without a 'token' field: {response.text[:200]!r}"
-            ) from None
-        return _client_url(base_url, str(token))
+            )
+        return _client_url(base_url, token)
 
     return core.exchange(Call(_request(core, rest), (200,), from_service))
 
@@ -526,11 +534,11 @@ def sign_client_token(
     return encode_hs256(claims, key, jwt_headers)
 
 
-def _client_url(base_url: str, token: str) -> dict[str, str]:
+def _client_url(base_url: str, token: str) -> ClientAccessToken:
     return {"baseUrl": base_url, "token": token, "url": f"{base_url}?access_token={token}"}
 
 
-def _ready(value: dict[str, str]) -> Exchange[dict[str, str]]:
+def _ready(value: ClientAccessToken) -> Exchange[ClientAccessToken]:
     """An exchange that needs no I/O."""
     return value
     yield  # makes this a generator

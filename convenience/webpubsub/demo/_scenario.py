@@ -12,6 +12,7 @@ from webpubsub.cli._client_protocol import Message
 from webpubsub.demo._client import DemoClient
 from webpubsub.demo._expect import Expected, all_match, show
 from webpubsub.demo._report import Check
+from webpubsub.models import Permission
 
 TIMEOUT = 5.0  # seconds to wait for anything the service should do; only failures wait this long
 BARRIER = "demo-barrier-"
@@ -189,7 +190,7 @@ class Scenario:
 
     async def _permissions(self) -> None:
         alice_id = self._id(self.alice)
-        permission = "sendToGroup"
+        permission: Permission = "sendToGroup"
         self._begin(11, "alice has no role: her sendToGroup(lobby) is refused")
         await self._alice_sends("alice #1", allowed=False)
         has = await self.service.has_permission(permission, alice_id, target_name=LOBBY)
