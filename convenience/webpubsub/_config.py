@@ -80,7 +80,7 @@ def client_timeout(timeout: float | httpx.Timeout | None) -> httpx.Timeout:
     if isinstance(timeout, httpx.Timeout):
         return timeout
     if timeout is not None and (
-        isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0
+        isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0  # pyright: ignore[reportUnnecessaryIsInstance]
     ):
         raise InvalidArgumentError(
             f"timeout {timeout!r} is invalid: it must be a number of seconds > 0, an "

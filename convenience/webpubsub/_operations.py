@@ -473,6 +473,7 @@ def get_client_access_token(
         raise InvalidArgumentTypeError(
             f"jwt_headers must be a dict, got {type(jwt_headers).__name__}"
         )
+    headers = None if jwt_headers is None else cast(Mapping[str, Any], jwt_headers)
     origin = core.origin.lower()
     base_url = "ws" + origin[4:] + _CLIENT_PATHS[protocol] + core.hub
     if core.uses_key:
@@ -483,7 +484,7 @@ def get_client_access_token(
             roles=role_list,
             groups=group_list,
             minutes_to_expire=minutes,
-            jwt_headers=jwt_headers,
+            jwt_headers=headers,
         )
         return _ready(_client_url(base_url, token))
     rest = rest_generate_client_token.build_request(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import cast
 from urllib.parse import urlsplit
 
 from webpubsub_rest import spec_facts as spec
@@ -100,10 +101,7 @@ def str_list(name: str, values: object) -> list[str] | None:
         raise InvalidArgumentTypeError(
             f"{name} must be a list of str, got {type(values).__name__} {_shown(values)}"
         )
-    items = list(values)
-    for item in items:
-        _require_str(f"each item of {name}", item)
-    return items
+    return [_require_str(f"each item of {name}", item) for item in cast(Iterable[object], values)]
 
 
 def group_list(name: str, values: object) -> list[str]:

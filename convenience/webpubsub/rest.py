@@ -133,17 +133,25 @@ def _request(
         body = jsonlib.dumps(json)
         content_type = content_type or "application/json"
     elif content is not None:
-        body = content if isinstance(content, (bytes, str)) else content.read()
-        if not isinstance(body, (bytes, str)):
-            raise InvalidArgumentTypeError(
-                f"content must be bytes, str or a file object, got {type(content).__name__}"
-            )
+        body = _read(content)
         if content_type is None:
             content_type = "text/plain" if isinstance(body, str) else "application/octet-stream"
     if content_type is not None:
         headers = {k: v for k, v in headers.items() if k.lower() != "content-type"}
         headers["Content-Type"] = content_type
     return HttpRequest(built.method, service_target(built), headers=headers, content=body)
+
+
+def _read(content: object) -> bytes | str:
+    if isinstance(content, (bytes, str)):
+        return content
+    read = getattr(content, "read", None)
+    body: object = read() if callable(read) else None
+    if not isinstance(body, (bytes, str)):
+        raise InvalidArgumentTypeError(
+            f"content must be bytes, str or a file object, got {type(content).__name__}"
+        )
+    return body
 
 
 def _ttl(message_ttl_seconds: object) -> Any:
