@@ -1,9 +1,9 @@
 """The api-version bump drill (CONTRIBUTING.md, "Bumping the api-version"), run for real.
 
-In a scratch copy of the repository: append api-version 2099-01-01 to the spec's list and make
-it the default, run scripts/regen.sh, and then, with no other edit,
+In a scratch copy of the repository: append a made-up api-version (``BUMP``) to the spec's list
+and make it the default, run scripts/regen.sh, and then, with no other edit,
 
-* the clients send ``api-version=2099-01-01`` and the emulator accepts it;
+* the clients send ``api-version=<BUMP>`` and the emulator accepts it;
 * the client and spec test suites pass (tests/client and tests/spec: every request shape the
   SDK sends, the emulator answering them, the spec facts and the generated layer; the other
   suites exercise no version-dependent code and would triple the drill's time).
