@@ -1,9 +1,9 @@
 """One builder per REST operation, shared by the sync and async clients.
 
-Each builder validates its arguments, builds the request with the generated operation's public
-``build_request`` (method, path, query and headers come from the spec), readdresses it to the
-client's base URL and returns the exchange that runs it (see :mod:`webpubsub._core`). Nothing
-here performs I/O.
+Each builder validates its arguments, gets method, path, query and headers from the generated
+operation's public ``request_kwargs`` (so from the spec), addresses them to the client's base
+URL and returns the exchange that runs it (see :mod:`webpubsub._core`). Nothing here performs
+I/O.
 """
 
 from __future__ import annotations
@@ -85,25 +85,30 @@ _DOT_SEGMENTS = {".": "%2E", "..": "%2E%2E"}
 
 def _request(
     core: ServiceCore,
-    built: httpx.Request,
+    rest: dict[str, Any],
     *,
     content: bytes | None = None,
     content_type: str | None = None,
 ) -> httpx.Request:
-    """``built`` (from a generated ``build_request``, relative URL) addressed to the client's
-    base URL, with its headers, and ``content`` as its body if given.
+    """The ``httpx.Request`` for a generated operation's ``request_kwargs`` (method, path,
+    query, headers), addressed to the client's base URL, with ``content`` as its body if given.
 
     Messages are encoded by :mod:`webpubsub._content` instead of the generated body models so
     that every body is bytes (replayable on retry) and the caller's content type is kept."""
-    if content is None:
-        content = built.read() or None
-    # httpx sets Content-Length for the body actually sent.
-    headers = [(k, v) for k, v in built.headers.multi_items() if k.lower() != "content-length"]
+    url: str = rest["url"]
+    path = "/".join(_DOT_SEGMENTS.get(segment, segment) for segment in url.split("/"))
+    headers: dict[str, str] = dict(rest.get("headers") or {})
+    body = rest.get("json")
+    if body is not None:
+        content = json.dumps(body).encode()
     if content_type is not None:
-        headers = [(k, v) for k, v in headers if k.lower() != "content-type"]
-        headers.append(("Content-Type", content_type))
+        headers["Content-Type"] = content_type
     return httpx.Request(
-        built.method, core.base_url + service_target(built), headers=headers, content=content
+        rest["method"].upper(),
+        core.base_url + path,
+        params=rest.get("params"),
+        content=content,
+        headers=headers or None,
     )
 
 
@@ -152,7 +157,7 @@ def send_to_all(
     content_type: str | None,
     message_ttl_seconds: object,
 ) -> Exchange[None]:
-    rest = rest_send_to_all.build_request(
+    rest = rest_send_to_all.request_kwargs(
         hub=core.hub,
         excluded=_unset_if_none(check.str_list("excluded", excluded)),
         filter_=_unset_if_none(check.optional_str("filter", filter)),
@@ -172,7 +177,7 @@ def send_to_user(
     content_type: str | None,
     message_ttl_seconds: object,
 ) -> Exchange[None]:
-    rest = rest_send_to_user.build_request(
+    rest = rest_send_to_user.request_kwargs(
         hub=core.hub,
         user_id=check.identifier("user_id", user_id),
         filter_=_unset_if_none(check.optional_str("filter", filter)),
@@ -193,7 +198,7 @@ def send_to_group(
     content_type: str | None,
     message_ttl_seconds: object,
 ) -> Exchange[None]:
-    rest = rest_send_to_group.build_request(
+    rest = rest_send_to_group.request_kwargs(
         hub=core.hub,
         group=check.group(group),
         excluded=_unset_if_none(check.str_list("excluded", excluded)),
@@ -213,7 +218,7 @@ def send_to_connection(
     content_type: str | None,
     message_ttl_seconds: object,
 ) -> Exchange[None]:
-    rest = rest_send_to_connection.build_request(
+    rest = rest_send_to_connection.request_kwargs(
         hub=core.hub,
         connection_id=check.identifier("connection_id", connection_id),
         message_ttl_seconds=_unset_if_none(check.ttl(message_ttl_seconds)),
@@ -227,7 +232,7 @@ def send_to_connection(
 
 
 def add_user_to_group(core: ServiceCore, group: object, user_id: object) -> Exchange[None]:
-    rest = rest_add_user_to_group.build_request(
+    rest = rest_add_user_to_group.request_kwargs(
         hub=core.hub,
         group=check.group(group),
         user_id=check.identifier("user_id", user_id),
@@ -237,7 +242,7 @@ def add_user_to_group(core: ServiceCore, group: object, user_id: object) -> Exch
 
 
 def remove_user_from_group(core: ServiceCore, group: object, user_id: object) -> Exchange[None]:
-    rest = rest_remove_user_from_group.build_request(
+    rest = rest_remove_user_from_group.request_kwargs(
         hub=core.hub,
         group=check.group(group),
         user_id=check.identifier("user_id", user_id),
@@ -247,7 +252,7 @@ def remove_user_from_group(core: ServiceCore, group: object, user_id: object) ->
 
 
 def remove_user_from_all_groups(core: ServiceCore, user_id: object) -> Exchange[None]:
-    rest = rest_remove_user_from_all_groups.build_request(
+    rest = rest_remove_user_from_all_groups.request_kwargs(
         hub=core.hub, user_id=check.identifier("user_id", user_id), api_version=_version(core)
     )
     return _run(core, _request(core, rest))
@@ -256,7 +261,7 @@ def remove_user_from_all_groups(core: ServiceCore, user_id: object) -> Exchange[
 def add_connection_to_group(
     core: ServiceCore, group: object, connection_id: object
 ) -> Exchange[None]:
-    rest = rest_add_connection_to_group.build_request(
+    rest = rest_add_connection_to_group.request_kwargs(
         hub=core.hub,
         group=check.group(group),
         connection_id=check.identifier("connection_id", connection_id),
@@ -268,7 +273,7 @@ def add_connection_to_group(
 def remove_connection_from_group(
     core: ServiceCore, group: object, connection_id: object
 ) -> Exchange[None]:
-    rest = rest_remove_connection_from_group.build_request(
+    rest = rest_remove_connection_from_group.request_kwargs(
         hub=core.hub,
         group=check.group(group),
         connection_id=check.identifier("connection_id", connection_id),
@@ -278,7 +283,7 @@ def remove_connection_from_group(
 
 
 def remove_connection_from_all_groups(core: ServiceCore, connection_id: object) -> Exchange[None]:
-    rest = rest_remove_connection_from_all_groups.build_request(
+    rest = rest_remove_connection_from_all_groups.request_kwargs(
         hub=core.hub,
         connection_id=check.identifier("connection_id", connection_id),
         api_version=_version(core),
@@ -290,7 +295,7 @@ def add_connections_to_groups(core: ServiceCore, groups: object, filter: object)
     body = AddToGroupsRequest(
         groups=check.group_list("groups", groups), filter_=check.identifier("filter", filter)
     )
-    rest = rest_add_connections_to_groups.build_request(
+    rest = rest_add_connections_to_groups.request_kwargs(
         hub=core.hub, body=body, api_version=_version(core)
     )
     return _run(core, _request(core, rest))
@@ -302,7 +307,7 @@ def remove_connections_from_groups(
     body = RemoveFromGroupsRequest(
         groups=check.group_list("groups", groups), filter_=check.identifier("filter", filter)
     )
-    rest = rest_remove_connections_from_groups.build_request(
+    rest = rest_remove_connections_from_groups.request_kwargs(
         hub=core.hub, body=body, api_version=_version(core)
     )
     return _run(core, _request(core, rest))
@@ -317,7 +322,7 @@ def list_connections(
         if maxpagesize is None
         else check.bounded_int("maxpagesize", maxpagesize, 1, check.MAX_PAGE_SIZE)
     )
-    rest = rest_list_connections.build_request(
+    rest = rest_list_connections.request_kwargs(
         hub=core.hub,
         group=check.group(group),
         maxpagesize=_unset_if_none(page_size),
@@ -331,7 +336,7 @@ def list_connections(
 
 
 def connection_exists(core: ServiceCore, connection_id: object) -> Exchange[bool]:
-    rest = rest_connection_exists.build_request(
+    rest = rest_connection_exists.request_kwargs(
         hub=core.hub,
         connection_id=check.identifier("connection_id", connection_id),
         api_version=_version(core),
@@ -340,14 +345,14 @@ def connection_exists(core: ServiceCore, connection_id: object) -> Exchange[bool
 
 
 def user_exists(core: ServiceCore, user_id: object) -> Exchange[bool]:
-    rest = rest_user_exists.build_request(
+    rest = rest_user_exists.request_kwargs(
         hub=core.hub, user_id=check.identifier("user_id", user_id), api_version=_version(core)
     )
     return _exists(core, _request(core, rest))
 
 
 def group_exists(core: ServiceCore, group: object) -> Exchange[bool]:
-    rest = rest_group_exists.build_request(
+    rest = rest_group_exists.request_kwargs(
         hub=core.hub, group=check.group(group), api_version=_version(core)
     )
     return _exists(core, _request(core, rest))
@@ -357,7 +362,7 @@ def group_exists(core: ServiceCore, group: object) -> Exchange[bool]:
 
 
 def close_all_connections(core: ServiceCore, *, excluded: object, reason: object) -> Exchange[None]:
-    rest = rest_close_all_connections.build_request(
+    rest = rest_close_all_connections.request_kwargs(
         hub=core.hub,
         excluded=_unset_if_none(check.str_list("excluded", excluded)),
         reason=_unset_if_none(check.optional_str("reason", reason)),
@@ -369,7 +374,7 @@ def close_all_connections(core: ServiceCore, *, excluded: object, reason: object
 def close_user_connections(
     core: ServiceCore, user_id: object, *, excluded: object, reason: object
 ) -> Exchange[None]:
-    rest = rest_close_user_connections.build_request(
+    rest = rest_close_user_connections.request_kwargs(
         hub=core.hub,
         user_id=check.identifier("user_id", user_id),
         excluded=_unset_if_none(check.str_list("excluded", excluded)),
@@ -382,7 +387,7 @@ def close_user_connections(
 def close_group_connections(
     core: ServiceCore, group: object, *, excluded: object, reason: object
 ) -> Exchange[None]:
-    rest = rest_close_group_connections.build_request(
+    rest = rest_close_group_connections.request_kwargs(
         hub=core.hub,
         group=check.group(group),
         excluded=_unset_if_none(check.str_list("excluded", excluded)),
@@ -393,7 +398,7 @@ def close_group_connections(
 
 
 def close_connection(core: ServiceCore, connection_id: object, *, reason: object) -> Exchange[None]:
-    rest = rest_close_connection.build_request(
+    rest = rest_close_connection.request_kwargs(
         hub=core.hub,
         connection_id=check.identifier("connection_id", connection_id),
         reason=_unset_if_none(check.optional_str("reason", reason)),
@@ -413,7 +418,7 @@ def _permission_request(
     target_name: object,
 ) -> httpx.Request:
     """The request of a grant, revoke or check: the three share their path and query."""
-    rest = operation.build_request(
+    rest = operation.request_kwargs(
         hub=core.hub,
         permission=check.permission(permission),
         connection_id=check.identifier("connection_id", connection_id),
@@ -487,7 +492,7 @@ def get_client_access_token(
             jwt_headers=headers,
         )
         return _ready(_client_url(base_url, token))
-    rest = rest_generate_client_token.build_request(
+    rest = rest_generate_client_token.request_kwargs(
         hub=core.hub,
         user_id=_unset_if_none(user),
         role=_unset_if_none(role_list),

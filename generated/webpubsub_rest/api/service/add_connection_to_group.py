@@ -136,6 +136,26 @@ async def asyncio_detailed(
     return _build_response(client=client, response=response)
 
 
+def request_kwargs(
+    hub: str,
+    group: str,
+    connection_id: str,
+    *,
+    api_version: ApiVersion,
+) -> dict[str, Any]:
+    """Keyword arguments of ``httpx.Request`` / ``httpx.Client.request`` for
+    ``PUT /api/hubs/{hub}/groups/{group}/connections/{connection_id}`` (addConnectionToGroup): ``method``,
+    ``url`` (relative to the service endpoint, path parameters percent-encoded), ``params``,
+    and ``headers`` / ``content`` / ``json`` when the operation has them.
+    """
+    return _get_kwargs(
+        hub=hub,
+        group=group,
+        connection_id=connection_id,
+        api_version=api_version,
+    )
+
+
 def build_request(
     hub: str,
     group: str,
@@ -151,7 +171,7 @@ def build_request(
     Content-Type.
     """
     return httpx.Request(
-        **_get_kwargs(
+        **request_kwargs(
             hub=hub,
             group=group,
             connection_id=connection_id,

@@ -132,6 +132,26 @@ async def asyncio_detailed(
     return _build_response(client=client, response=response)
 
 
+def request_kwargs(
+    hub: str,
+    user_id: str,
+    group: str,
+    *,
+    api_version: ApiVersion,
+) -> dict[str, Any]:
+    """Keyword arguments of ``httpx.Request`` / ``httpx.Client.request`` for
+    ``PUT /api/hubs/{hub}/users/{user_id}/groups/{group}`` (addUserToGroup): ``method``,
+    ``url`` (relative to the service endpoint, path parameters percent-encoded), ``params``,
+    and ``headers`` / ``content`` / ``json`` when the operation has them.
+    """
+    return _get_kwargs(
+        hub=hub,
+        user_id=user_id,
+        group=group,
+        api_version=api_version,
+    )
+
+
 def build_request(
     hub: str,
     user_id: str,
@@ -147,7 +167,7 @@ def build_request(
     Content-Type.
     """
     return httpx.Request(
-        **_get_kwargs(
+        **request_kwargs(
             hub=hub,
             user_id=user_id,
             group=group,

@@ -138,6 +138,26 @@ async def asyncio_detailed(
     return _build_response(client=client, response=response)
 
 
+def request_kwargs(
+    hub: str,
+    *,
+    api_version: ApiVersion,
+    excluded: list[str] | Unset = UNSET,
+    reason: str | Unset = UNSET,
+) -> dict[str, Any]:
+    """Keyword arguments of ``httpx.Request`` / ``httpx.Client.request`` for
+    ``POST /api/hubs/{hub}/:closeConnections`` (closeAllConnections): ``method``,
+    ``url`` (relative to the service endpoint, path parameters percent-encoded), ``params``,
+    and ``headers`` / ``content`` / ``json`` when the operation has them.
+    """
+    return _get_kwargs(
+        hub=hub,
+        api_version=api_version,
+        excluded=excluded,
+        reason=reason,
+    )
+
+
 def build_request(
     hub: str,
     *,
@@ -153,7 +173,7 @@ def build_request(
     Content-Type.
     """
     return httpx.Request(
-        **_get_kwargs(
+        **request_kwargs(
             hub=hub,
             api_version=api_version,
             excluded=excluded,

@@ -133,6 +133,26 @@ async def asyncio_detailed(
     return _build_response(client=client, response=response)
 
 
+def request_kwargs(
+    hub: str,
+    connection_id: str,
+    *,
+    api_version: ApiVersion,
+    reason: str | Unset = UNSET,
+) -> dict[str, Any]:
+    """Keyword arguments of ``httpx.Request`` / ``httpx.Client.request`` for
+    ``DELETE /api/hubs/{hub}/connections/{connection_id}`` (closeConnection): ``method``,
+    ``url`` (relative to the service endpoint, path parameters percent-encoded), ``params``,
+    and ``headers`` / ``content`` / ``json`` when the operation has them.
+    """
+    return _get_kwargs(
+        hub=hub,
+        connection_id=connection_id,
+        api_version=api_version,
+        reason=reason,
+    )
+
+
 def build_request(
     hub: str,
     connection_id: str,
@@ -148,7 +168,7 @@ def build_request(
     Content-Type.
     """
     return httpx.Request(
-        **_get_kwargs(
+        **request_kwargs(
             hub=hub,
             connection_id=connection_id,
             api_version=api_version,

@@ -146,6 +146,28 @@ async def asyncio_detailed(
     return _build_response(client=client, response=response)
 
 
+def request_kwargs(
+    hub: str,
+    user_id: str,
+    *,
+    api_version: ApiVersion,
+    excluded: list[str] | Unset = UNSET,
+    reason: str | Unset = UNSET,
+) -> dict[str, Any]:
+    """Keyword arguments of ``httpx.Request`` / ``httpx.Client.request`` for
+    ``POST /api/hubs/{hub}/users/{user_id}/:closeConnections`` (closeUserConnections): ``method``,
+    ``url`` (relative to the service endpoint, path parameters percent-encoded), ``params``,
+    and ``headers`` / ``content`` / ``json`` when the operation has them.
+    """
+    return _get_kwargs(
+        hub=hub,
+        user_id=user_id,
+        api_version=api_version,
+        excluded=excluded,
+        reason=reason,
+    )
+
+
 def build_request(
     hub: str,
     user_id: str,
@@ -162,7 +184,7 @@ def build_request(
     Content-Type.
     """
     return httpx.Request(
-        **_get_kwargs(
+        **request_kwargs(
             hub=hub,
             user_id=user_id,
             api_version=api_version,

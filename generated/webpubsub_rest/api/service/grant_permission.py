@@ -144,6 +144,28 @@ async def asyncio_detailed(
     return _build_response(client=client, response=response)
 
 
+def request_kwargs(
+    hub: str,
+    permission: Permission,
+    connection_id: str,
+    *,
+    api_version: ApiVersion,
+    target_name: str | Unset = UNSET,
+) -> dict[str, Any]:
+    """Keyword arguments of ``httpx.Request`` / ``httpx.Client.request`` for
+    ``PUT /api/hubs/{hub}/permissions/{permission}/connections/{connection_id}`` (grantPermission): ``method``,
+    ``url`` (relative to the service endpoint, path parameters percent-encoded), ``params``,
+    and ``headers`` / ``content`` / ``json`` when the operation has them.
+    """
+    return _get_kwargs(
+        hub=hub,
+        permission=permission,
+        connection_id=connection_id,
+        api_version=api_version,
+        target_name=target_name,
+    )
+
+
 def build_request(
     hub: str,
     permission: Permission,
@@ -160,7 +182,7 @@ def build_request(
     Content-Type.
     """
     return httpx.Request(
-        **_get_kwargs(
+        **request_kwargs(
             hub=hub,
             permission=permission,
             connection_id=connection_id,

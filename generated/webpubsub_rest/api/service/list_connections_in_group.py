@@ -247,6 +247,30 @@ async def asyncio(
     ).parsed
 
 
+def request_kwargs(
+    hub: str,
+    group: str,
+    *,
+    api_version: ApiVersion,
+    maxpagesize: int | Unset = UNSET,
+    top: int | Unset = UNSET,
+    continuation_token: str | Unset = UNSET,
+) -> dict[str, Any]:
+    """Keyword arguments of ``httpx.Request`` / ``httpx.Client.request`` for
+    ``GET /api/hubs/{hub}/groups/{group}/connections`` (listConnectionsInGroup): ``method``,
+    ``url`` (relative to the service endpoint, path parameters percent-encoded), ``params``,
+    and ``headers`` / ``content`` / ``json`` when the operation has them.
+    """
+    return _get_kwargs(
+        hub=hub,
+        group=group,
+        api_version=api_version,
+        maxpagesize=maxpagesize,
+        top=top,
+        continuation_token=continuation_token,
+    )
+
+
 def build_request(
     hub: str,
     group: str,
@@ -264,7 +288,7 @@ def build_request(
     Content-Type.
     """
     return httpx.Request(
-        **_get_kwargs(
+        **request_kwargs(
             hub=hub,
             group=group,
             api_version=api_version,

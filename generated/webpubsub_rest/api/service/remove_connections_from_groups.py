@@ -130,6 +130,24 @@ async def asyncio_detailed(
     return _build_response(client=client, response=response)
 
 
+def request_kwargs(
+    hub: str,
+    *,
+    body: RemoveFromGroupsRequest,
+    api_version: ApiVersion,
+) -> dict[str, Any]:
+    """Keyword arguments of ``httpx.Request`` / ``httpx.Client.request`` for
+    ``POST /api/hubs/{hub}/:removeFromGroups`` (removeConnectionsFromGroups): ``method``,
+    ``url`` (relative to the service endpoint, path parameters percent-encoded), ``params``,
+    and ``headers`` / ``content`` / ``json`` when the operation has them.
+    """
+    return _get_kwargs(
+        hub=hub,
+        body=body,
+        api_version=api_version,
+    )
+
+
 def build_request(
     hub: str,
     *,
@@ -144,7 +162,7 @@ def build_request(
     Content-Type.
     """
     return httpx.Request(
-        **_get_kwargs(
+        **request_kwargs(
             hub=hub,
             body=body,
             api_version=api_version,
