@@ -40,12 +40,17 @@ with EmulatorServer() as server:
 """
 
 
+#: Skipped when copying a checkout that is not a git work tree.
+UNTRACKED = shutil.ignore_patterns(".*", "__pycache__", "*.egg-info", "build", "dist")
+
+
 def scratch_copy(target: Path) -> None:
     """The repository's tracked files as they are now (uncommitted edits included)."""
-    listed = subprocess.run(
-        ["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True
-    ).stdout.decode()
-    for name in filter(None, listed.split("\0")):
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=False)
+    if listed.returncode != 0:  # e.g. an unpacked source archive
+        shutil.copytree(REPO, target, ignore=UNTRACKED)
+        return
+    for name in filter(None, listed.stdout.decode().split("\0")):
         source = REPO / name
         if source.is_file():
             (target / name).parent.mkdir(parents=True, exist_ok=True)
