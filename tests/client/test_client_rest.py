@@ -20,7 +20,7 @@ from webpubsub_emulator.server import EmulatorServer
 from webpubsub_rest.api.service import send_to_all, send_to_group
 from webpubsub_rest.client import Client
 from webpubsub_rest.models import TextMessage
-from webpubsub_rest.spec_facts import DEFAULT_API_VERSION
+from webpubsub_rest.spec_facts import DEFAULT_API_VERSION, OPERATION_SINCE
 
 from .conftest import Peer, open_peer
 
@@ -214,3 +214,21 @@ async def test_generated_operations_authenticate_with_webpubsub_auth(
         )
     assert refused.status_code == 401
     await peer.ws.close()
+
+
+#: operationId -> builder name where the official package names the operation differently.
+OFFICIAL_NAMES = {
+    "checkPermission": "has_permission",
+    "generateClientToken": "get_client_access_token",
+    "listConnectionsInGroup": "list_connections",
+}
+
+
+def test_every_spec_operation_has_a_builder() -> None:
+    missing = []
+    for operation_id in OPERATION_SINCE:
+        snake = re.sub(r"(?<!^)(?=[A-Z])", "_", operation_id).lower()
+        name = f"build_{OFFICIAL_NAMES.get(operation_id, snake)}_request"
+        if not callable(getattr(rest, name, None)) or name not in rest.__all__:
+            missing.append(name)
+    assert missing == []
