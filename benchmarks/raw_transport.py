@@ -10,8 +10,9 @@ import time
 
 import httpx
 import jwt
+from webpubsub_rest.spec_facts import DEFAULT_API_VERSION
 
-API_VERSION = "2024-12-01"
+API_VERSION = DEFAULT_API_VERSION
 # Long enough to outlive every benchmark run; the emulator checks ``exp``.
 _TOKEN_LIFETIME_SECONDS = 3600
 

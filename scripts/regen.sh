@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Regenerate the typed REST client from openapi/webpubsub.json with the pinned generator.
+# Regenerate the typed REST client and its spec facts module (webpubsub_rest/spec_facts.py)
+# from openapi/webpubsub.json with the pinned generator and openapi/templates/.
 #
 # Usage: scripts/regen.sh [OUTPUT_DIR]
 #   OUTPUT_DIR  package directory to replace; its last component must be "webpubsub_rest"
@@ -36,16 +37,28 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 "$venv/bin/python" "$repo/openapi/generator_view.py" "$repo/openapi/webpubsub.json" "$work/view.json"
+# openapi/templates/ overrides some of the generator's templates and reaches the originals it
+# wraps under "upstream/" (a link to the installed generator's template directory).
+mkdir "$work/templates"
+cp "$repo"/openapi/templates/*.jinja "$work/templates/"
+ln -s "$("$venv/bin/python" -c 'import openapi_python_client as o, pathlib; print(pathlib.Path(o.__file__).parent / "templates")')" "$work/templates/upstream"
 # Generate outside the repository so no project ruff config applies to the post hooks.
 PATH="$venv/bin:$PATH" "$venv/bin/openapi-python-client" generate \
     --path "$work/view.json" \
     --config "$repo/openapi/generator-config.yaml" \
     --output-path "$work/webpubsub_rest" \
     --meta none \
+    --custom-template-path "$work/templates" \
     --fail-on-warning >"$work/generator.log" 2>&1 || {
     cat "$work/generator.log" >&2
     exit 1
 }
+
+# Spec facts (api-versions, name rules, limits) for the hand-written code; see the script.
+"$venv/bin/python" "$repo/scripts/spec_facts.py" "$repo/openapi/webpubsub.json" \
+    "$work/webpubsub_rest/spec_facts.py"
+"$venv/bin/ruff" format --isolated --target-version=py310 --no-cache --quiet \
+    "$work/webpubsub_rest/spec_facts.py"
 
 mkdir -p "$(dirname "$out")"
 rm -rf "$out"

@@ -14,17 +14,17 @@ from . import _operations as ops
 from ._config import (
     DEFAULT_API_VERSION,
     DEFAULT_TIMEOUT_SECONDS,
-    USER_AGENT,
     build_core,
-    client_timeout,
     connection_string_arguments,
 )
 from ._content import Message
 from ._core import Exchange, FetchToken, Send, ServiceCore
 from ._http_request import HttpRequest, send_request
 from ._paging import ConnectionPages, Page
+from ._transport import default_http_client
+from .credentials import Credential
 from .exceptions import InvalidArgumentTypeError
-from .models import GroupMember
+from .models import ClientAccessToken, ClientProtocol, GroupMember, Permission
 
 T = TypeVar("T")
 
@@ -95,7 +95,8 @@ class WebPubSubServiceClient:
             ID token credential with ``get_token(*scopes)``.
 
     Keyword Args:
-        api_version: REST API version sent as ``api-version`` (default ``"2024-12-01"``).
+        api_version: REST API version sent as ``api-version`` (default: the newest in the
+            spec, ``webpubsub_rest.spec_facts.DEFAULT_API_VERSION``).
         reverse_proxy_endpoint: send requests here (e.g. Azure API Management) instead of
             ``endpoint``; tokens keep ``endpoint`` as their audience.
         port: port to use with ``endpoint`` (1..65535), replacing any port in it.
@@ -120,7 +121,7 @@ class WebPubSubServiceClient:
         self,
         endpoint: str,
         hub: str,
-        credential: Any,
+        credential: Credential,
         *,
         api_version: str = DEFAULT_API_VERSION,
         reverse_proxy_endpoint: str | None = None,
@@ -147,9 +148,7 @@ class WebPubSubServiceClient:
             logging_enable=logging_enable,
         )
         self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(
-            timeout=client_timeout(timeout), headers={"User-Agent": USER_AGENT}
-        )
+        self._http = http_client or default_http_client(timeout)
 
     @classmethod
     def from_connection_string(
@@ -487,7 +486,7 @@ class WebPubSubServiceClient:
     # -- permissions -----------------------------------------------------------------------
 
     def grant_permission(
-        self, permission: str, connection_id: str, *, target_name: str | None = None
+        self, permission: Permission, connection_id: str, *, target_name: str | None = None
     ) -> None:
         """Grant a connection ``"sendToGroup"`` or ``"joinLeaveGroup"``.
 
@@ -507,7 +506,7 @@ class WebPubSubServiceClient:
         )
 
     def revoke_permission(
-        self, permission: str, connection_id: str, *, target_name: str | None = None
+        self, permission: Permission, connection_id: str, *, target_name: str | None = None
     ) -> None:
         """Revoke a permission granted with :meth:`grant_permission`.
 
@@ -519,7 +518,7 @@ class WebPubSubServiceClient:
         )
 
     def has_permission(
-        self, permission: str, connection_id: str, *, target_name: str | None = None
+        self, permission: Permission, connection_id: str, *, target_name: str | None = None
     ) -> bool:
         """Whether the connection holds the permission.
 
@@ -542,8 +541,8 @@ class WebPubSubServiceClient:
         groups: list[str] | None = None,
         minutes_to_expire: int = 60,
         jwt_headers: dict[str, Any] | None = None,
-        client_protocol: str = "Default",
-    ) -> dict[str, str]:
+        client_protocol: ClientProtocol = "Default",
+    ) -> ClientAccessToken:
         """A URL and token for a WebSocket client to connect to this hub.
 
         With an access key the token is signed locally (no request); with an Entra ID
@@ -583,8 +582,14 @@ class WebPubSubServiceClient:
     def send_request(self, request: HttpRequest | httpx.Request) -> httpx.Response:
         """Send a raw request with this client's authentication and retries.
 
-        A relative URL (``HttpRequest("HEAD", "/api/health")``) is resolved against the
-        endpoint (or the reverse proxy). Any status is returned, not raised.
+        ``request`` is typically built by :mod:`webpubsub.rest`
+        (``build_send_to_all_request(hub, json=...)``, ...). A relative URL
+        (``HttpRequest("HEAD", "/api/health")``) is resolved against the endpoint (or the
+        reverse proxy); each attempt carries a JWT whose ``aud`` is the full request URL.
+
+        Returns:
+            The ``httpx.Response`` whatever its status (``status_code``, ``headers``,
+            ``text``, ``json()``, ``raise_for_status()``); retryable statuses are retried first.
 
         Raises:
             ServiceRequestError: the service could not be reached (after retries).

@@ -9,6 +9,7 @@ from collections.abc import Collection
 from typing import Any
 
 import httpx
+from webpubsub_rest import spec_facts as spec
 
 from . import _validation as check
 from ._connection_string import parse_connection_string
@@ -17,7 +18,7 @@ from ._retry import RetryPolicy
 from .credentials import AzureKeyCredential
 from .exceptions import InvalidArgumentError, InvalidArgumentTypeError
 
-DEFAULT_API_VERSION = "2024-12-01"
+DEFAULT_API_VERSION: str = spec.DEFAULT_API_VERSION
 #: Seconds allowed for a whole request (connect, write, read) unless ``timeout`` says otherwise.
 DEFAULT_TIMEOUT_SECONDS = 60.0
 USER_AGENT = "webpubsub-python/0.1.0"
@@ -79,7 +80,7 @@ def client_timeout(timeout: float | httpx.Timeout | None) -> httpx.Timeout:
     if isinstance(timeout, httpx.Timeout):
         return timeout
     if timeout is not None and (
-        isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0
+        isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0  # pyright: ignore[reportUnnecessaryIsInstance]
     ):
         raise InvalidArgumentError(
             f"timeout {timeout!r} is invalid: it must be a number of seconds > 0, an "

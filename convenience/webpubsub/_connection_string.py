@@ -33,7 +33,7 @@ def parse_connection_string(text: str) -> ConnectionString:
             ``=``, lacks ``Endpoint`` or ``AccessKey`` (or has them empty), or has a ``Port``
             that is not an integer in 1..65535. The message never contains the key.
     """
-    if not isinstance(text, str):
+    if not isinstance(text, str):  # pyright: ignore[reportUnnecessaryIsInstance]
         raise InvalidConnectionStringError(
             f"connection string must be a str, got {type(text).__name__}"
         )

@@ -1,10 +1,12 @@
-"""A service-relative request for ``send_request``, like ``azure.core.rest.HttpRequest``."""
+"""A service-relative request for ``send_request``, like ``azure.core.rest.HttpRequest``.
+
+:mod:`webpubsub.rest` builds one per REST operation."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import IO, Any
 
 import attrs
 import httpx
@@ -12,16 +14,17 @@ import httpx
 from ._core import Call, Exchange, ServiceCore
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class HttpRequest:
     """A raw request to the service, authenticated and retried by ``send_request``.
 
     Attributes:
         method: HTTP method, e.g. ``"HEAD"``.
-        url: a path relative to the endpoint (``"/api/health"``) or an absolute URL.
+        url: a path relative to the endpoint (``"/api/health"``, may carry a query) or an
+            absolute URL.
         params: query parameters; a list value repeats the parameter.
         headers: extra request headers.
-        content: the body as bytes or str (UTF-8).
+        content: the body as bytes, str (UTF-8) or a file object (read when sent).
         json: a JSON-serialisable body (sets ``Content-Type: application/json``).
     """
 
@@ -29,8 +32,11 @@ class HttpRequest:
     url: str
     params: Mapping[str, Any] | None = attrs.field(default=None, kw_only=True)
     headers: Mapping[str, str] | None = attrs.field(default=None, kw_only=True)
-    content: bytes | str | None = attrs.field(default=None, kw_only=True)
+    content: bytes | str | IO[bytes] | IO[str] | None = attrs.field(default=None, kw_only=True)
     json: Any = attrs.field(default=None, kw_only=True)
+
+    def __repr__(self) -> str:
+        return f"<HttpRequest [{self.method.upper()}], url: {self.url!r}>"
 
 
 def send_request(
@@ -40,6 +46,8 @@ def send_request(
     URL; the response is returned whatever its status (retryable statuses are retried)."""
     if isinstance(request, HttpRequest):
         content = request.content
+        if content is not None and not isinstance(content, (bytes, str)):
+            content = content.read()  # once, so a retry replays the same bytes
         headers = dict(request.headers or {})
         if request.json is not None:
             content = json.dumps(request.json)

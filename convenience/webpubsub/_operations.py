@@ -1,8 +1,9 @@
 """One builder per REST operation, shared by the sync and async clients.
 
-Each builder validates its arguments, gets method, path and query from the generated
-``webpubsub_rest`` operation (``_get_kwargs``), and returns the exchange that runs it (see
-:mod:`webpubsub._core`). Nothing here performs I/O.
+Each builder validates its arguments, gets method, path, query and headers from the generated
+operation's public ``request_kwargs`` (so from the spec), addresses them to the client's base
+URL and returns the exchange that runs it (see :mod:`webpubsub._core`). Nothing here performs
+I/O.
 """
 
 from __future__ import annotations
@@ -52,8 +53,7 @@ from webpubsub_rest.api.service import user_exists as rest_user_exists
 from webpubsub_rest.models import (
     AddToGroupsRequest,
     ApiVersion,
-    ClientType,
-    Permission,
+    ClientTokenResponse,
     RemoveFromGroupsRequest,
 )
 from webpubsub_rest.types import UNSET
@@ -64,6 +64,7 @@ from ._core import Call, Exchange, ServiceCore
 from ._jwt import encode_hs256
 from ._paging import ConnectionPages
 from .exceptions import InvalidArgumentTypeError, ServiceResponseError
+from .models import ClientAccessToken
 
 _SUCCESS = range(200, 300)
 _EXISTS = (*_SUCCESS, 404)
@@ -84,30 +85,38 @@ _DOT_SEGMENTS = {".": "%2E", "..": "%2E%2E"}
 
 def _request(
     core: ServiceCore,
-    rest_kwargs: dict[str, Any],
+    rest: dict[str, Any],
     *,
     content: bytes | None = None,
     content_type: str | None = None,
 ) -> httpx.Request:
-    """An ``httpx.Request`` for the generated operation's method, path and query, addressed to
-    the client's base URL, carrying ``content`` if given.
+    """The ``httpx.Request`` for a generated operation's ``request_kwargs`` (method, path,
+    query, headers), addressed to the client's base URL, with ``content`` as its body if given.
 
     Messages are encoded by :mod:`webpubsub._content` instead of the generated body models so
     that every body is bytes (replayable on retry) and the caller's content type is kept."""
-    params = rest_kwargs["params"]
-    path = "/".join(
-        _DOT_SEGMENTS.get(segment, segment) for segment in rest_kwargs["url"].split("/")
-    )
-    body = rest_kwargs.get("json")
+    url: str = rest["url"]
+    path = "/".join(_DOT_SEGMENTS.get(segment, segment) for segment in url.split("/"))
+    headers: dict[str, str] = dict(rest.get("headers") or {})
+    body = rest.get("json")
     if body is not None:
-        content, content_type = json.dumps(body).encode(), "application/json"
+        content = json.dumps(body).encode()
+    if content_type is not None:
+        headers["Content-Type"] = content_type
     return httpx.Request(
-        rest_kwargs["method"].upper(),
+        rest["method"].upper(),
         core.base_url + path,
-        params=params,
+        params=rest.get("params"),
         content=content,
-        headers={"Content-Type": content_type} if content_type else None,
+        headers=headers or None,
     )
+
+
+def service_target(built: httpx.Request) -> str:
+    """Path and query of ``built`` (a relative request), dot segments kept literal."""
+    path, _, query = built.url.raw_path.decode("ascii").partition("?")
+    path = "/".join(_DOT_SEGMENTS.get(segment, segment) for segment in path.split("/"))
+    return path + ("?" + query if query else "")
 
 
 def _none(_: httpx.Response) -> None:
@@ -148,7 +157,7 @@ def send_to_all(
     content_type: str | None,
     message_ttl_seconds: object,
 ) -> Exchange[None]:
-    rest = rest_send_to_all._get_kwargs(
+    rest = rest_send_to_all.request_kwargs(
         hub=core.hub,
         excluded=_unset_if_none(check.str_list("excluded", excluded)),
         filter_=_unset_if_none(check.optional_str("filter", filter)),
@@ -168,7 +177,7 @@ def send_to_user(
     content_type: str | None,
     message_ttl_seconds: object,
 ) -> Exchange[None]:
-    rest = rest_send_to_user._get_kwargs(
+    rest = rest_send_to_user.request_kwargs(
         hub=core.hub,
         user_id=check.identifier("user_id", user_id),
         filter_=_unset_if_none(check.optional_str("filter", filter)),
@@ -189,7 +198,7 @@ def send_to_group(
     content_type: str | None,
     message_ttl_seconds: object,
 ) -> Exchange[None]:
-    rest = rest_send_to_group._get_kwargs(
+    rest = rest_send_to_group.request_kwargs(
         hub=core.hub,
         group=check.group(group),
         excluded=_unset_if_none(check.str_list("excluded", excluded)),
@@ -209,7 +218,7 @@ def send_to_connection(
     content_type: str | None,
     message_ttl_seconds: object,
 ) -> Exchange[None]:
-    rest = rest_send_to_connection._get_kwargs(
+    rest = rest_send_to_connection.request_kwargs(
         hub=core.hub,
         connection_id=check.identifier("connection_id", connection_id),
         message_ttl_seconds=_unset_if_none(check.ttl(message_ttl_seconds)),
@@ -223,7 +232,7 @@ def send_to_connection(
 
 
 def add_user_to_group(core: ServiceCore, group: object, user_id: object) -> Exchange[None]:
-    rest = rest_add_user_to_group._get_kwargs(
+    rest = rest_add_user_to_group.request_kwargs(
         hub=core.hub,
         group=check.group(group),
         user_id=check.identifier("user_id", user_id),
@@ -233,7 +242,7 @@ def add_user_to_group(core: ServiceCore, group: object, user_id: object) -> Exch
 
 
 def remove_user_from_group(core: ServiceCore, group: object, user_id: object) -> Exchange[None]:
-    rest = rest_remove_user_from_group._get_kwargs(
+    rest = rest_remove_user_from_group.request_kwargs(
         hub=core.hub,
         group=check.group(group),
         user_id=check.identifier("user_id", user_id),
@@ -243,7 +252,7 @@ def remove_user_from_group(core: ServiceCore, group: object, user_id: object) ->
 
 
 def remove_user_from_all_groups(core: ServiceCore, user_id: object) -> Exchange[None]:
-    rest = rest_remove_user_from_all_groups._get_kwargs(
+    rest = rest_remove_user_from_all_groups.request_kwargs(
         hub=core.hub, user_id=check.identifier("user_id", user_id), api_version=_version(core)
     )
     return _run(core, _request(core, rest))
@@ -252,7 +261,7 @@ def remove_user_from_all_groups(core: ServiceCore, user_id: object) -> Exchange[
 def add_connection_to_group(
     core: ServiceCore, group: object, connection_id: object
 ) -> Exchange[None]:
-    rest = rest_add_connection_to_group._get_kwargs(
+    rest = rest_add_connection_to_group.request_kwargs(
         hub=core.hub,
         group=check.group(group),
         connection_id=check.identifier("connection_id", connection_id),
@@ -264,7 +273,7 @@ def add_connection_to_group(
 def remove_connection_from_group(
     core: ServiceCore, group: object, connection_id: object
 ) -> Exchange[None]:
-    rest = rest_remove_connection_from_group._get_kwargs(
+    rest = rest_remove_connection_from_group.request_kwargs(
         hub=core.hub,
         group=check.group(group),
         connection_id=check.identifier("connection_id", connection_id),
@@ -274,7 +283,7 @@ def remove_connection_from_group(
 
 
 def remove_connection_from_all_groups(core: ServiceCore, connection_id: object) -> Exchange[None]:
-    rest = rest_remove_connection_from_all_groups._get_kwargs(
+    rest = rest_remove_connection_from_all_groups.request_kwargs(
         hub=core.hub,
         connection_id=check.identifier("connection_id", connection_id),
         api_version=_version(core),
@@ -286,7 +295,7 @@ def add_connections_to_groups(core: ServiceCore, groups: object, filter: object)
     body = AddToGroupsRequest(
         groups=check.group_list("groups", groups), filter_=check.identifier("filter", filter)
     )
-    rest = rest_add_connections_to_groups._get_kwargs(
+    rest = rest_add_connections_to_groups.request_kwargs(
         hub=core.hub, body=body, api_version=_version(core)
     )
     return _run(core, _request(core, rest))
@@ -298,7 +307,7 @@ def remove_connections_from_groups(
     body = RemoveFromGroupsRequest(
         groups=check.group_list("groups", groups), filter_=check.identifier("filter", filter)
     )
-    rest = rest_remove_connections_from_groups._get_kwargs(
+    rest = rest_remove_connections_from_groups.request_kwargs(
         hub=core.hub, body=body, api_version=_version(core)
     )
     return _run(core, _request(core, rest))
@@ -313,7 +322,7 @@ def list_connections(
         if maxpagesize is None
         else check.bounded_int("maxpagesize", maxpagesize, 1, check.MAX_PAGE_SIZE)
     )
-    rest = rest_list_connections._get_kwargs(
+    rest = rest_list_connections.request_kwargs(
         hub=core.hub,
         group=check.group(group),
         maxpagesize=_unset_if_none(page_size),
@@ -327,7 +336,7 @@ def list_connections(
 
 
 def connection_exists(core: ServiceCore, connection_id: object) -> Exchange[bool]:
-    rest = rest_connection_exists._get_kwargs(
+    rest = rest_connection_exists.request_kwargs(
         hub=core.hub,
         connection_id=check.identifier("connection_id", connection_id),
         api_version=_version(core),
@@ -336,14 +345,14 @@ def connection_exists(core: ServiceCore, connection_id: object) -> Exchange[bool
 
 
 def user_exists(core: ServiceCore, user_id: object) -> Exchange[bool]:
-    rest = rest_user_exists._get_kwargs(
+    rest = rest_user_exists.request_kwargs(
         hub=core.hub, user_id=check.identifier("user_id", user_id), api_version=_version(core)
     )
     return _exists(core, _request(core, rest))
 
 
 def group_exists(core: ServiceCore, group: object) -> Exchange[bool]:
-    rest = rest_group_exists._get_kwargs(
+    rest = rest_group_exists.request_kwargs(
         hub=core.hub, group=check.group(group), api_version=_version(core)
     )
     return _exists(core, _request(core, rest))
@@ -353,7 +362,7 @@ def group_exists(core: ServiceCore, group: object) -> Exchange[bool]:
 
 
 def close_all_connections(core: ServiceCore, *, excluded: object, reason: object) -> Exchange[None]:
-    rest = rest_close_all_connections._get_kwargs(
+    rest = rest_close_all_connections.request_kwargs(
         hub=core.hub,
         excluded=_unset_if_none(check.str_list("excluded", excluded)),
         reason=_unset_if_none(check.optional_str("reason", reason)),
@@ -365,7 +374,7 @@ def close_all_connections(core: ServiceCore, *, excluded: object, reason: object
 def close_user_connections(
     core: ServiceCore, user_id: object, *, excluded: object, reason: object
 ) -> Exchange[None]:
-    rest = rest_close_user_connections._get_kwargs(
+    rest = rest_close_user_connections.request_kwargs(
         hub=core.hub,
         user_id=check.identifier("user_id", user_id),
         excluded=_unset_if_none(check.str_list("excluded", excluded)),
@@ -378,7 +387,7 @@ def close_user_connections(
 def close_group_connections(
     core: ServiceCore, group: object, *, excluded: object, reason: object
 ) -> Exchange[None]:
-    rest = rest_close_group_connections._get_kwargs(
+    rest = rest_close_group_connections.request_kwargs(
         hub=core.hub,
         group=check.group(group),
         excluded=_unset_if_none(check.str_list("excluded", excluded)),
@@ -389,7 +398,7 @@ def close_group_connections(
 
 
 def close_connection(core: ServiceCore, connection_id: object, *, reason: object) -> Exchange[None]:
-    rest = rest_close_connection._get_kwargs(
+    rest = rest_close_connection.request_kwargs(
         hub=core.hub,
         connection_id=check.identifier("connection_id", connection_id),
         reason=_unset_if_none(check.optional_str("reason", reason)),
@@ -409,9 +418,9 @@ def _permission_request(
     target_name: object,
 ) -> httpx.Request:
     """The request of a grant, revoke or check: the three share their path and query."""
-    rest = operation._get_kwargs(
+    rest = operation.request_kwargs(
         hub=core.hub,
-        permission=cast(Permission, check.permission(permission)),
+        permission=check.permission(permission),
         connection_id=check.identifier("connection_id", connection_id),
         target_name=_unset_if_none(check.optional_str("target_name", target_name)),
         api_version=_version(core),
@@ -458,7 +467,7 @@ def get_client_access_token(
     minutes_to_expire: object,
     jwt_headers: object,
     client_protocol: object,
-) -> Exchange[dict[str, str]]:
+) -> Exchange[ClientAccessToken]:
     """Validate eagerly, then sign locally (key) or ask the service (Entra ID)."""
     user = check.optional_str("user_id", user_id)
     role_list = check.str_list("roles", roles)
@@ -469,6 +478,7 @@ def get_client_access_token(
         raise InvalidArgumentTypeError(
             f"jwt_headers must be a dict, got {type(jwt_headers).__name__}"
         )
+    headers = None if jwt_headers is None else cast(Mapping[str, Any], jwt_headers)
     origin = core.origin.lower()
     base_url = "ws" + origin[4:] + _CLIENT_PATHS[protocol] + core.hub
     if core.uses_key:
@@ -479,27 +489,29 @@ def get_client_access_token(
             roles=role_list,
             groups=group_list,
             minutes_to_expire=minutes,
-            jwt_headers=jwt_headers,
+            jwt_headers=headers,
         )
         return _ready(_client_url(base_url, token))
-    rest = rest_generate_client_token._get_kwargs(
+    rest = rest_generate_client_token.request_kwargs(
         hub=core.hub,
         user_id=_unset_if_none(user),
         role=_unset_if_none(role_list),
         minutes_to_expire=minutes,
         group=_unset_if_none(group_list),
-        client_type=cast(ClientType, protocol),
+        client_type=protocol,
         api_version=_version(core),
     )
 
-    def from_service(response: httpx.Response) -> dict[str, str]:
+    def from_service(response: httpx.Response) -> ClientAccessToken:
         try:
-            token = response.json()["token"]
-        except (ValueError, KeyError, TypeError):
+            token = ClientTokenResponse.from_dict(json.loads(response.content)).token
+        except (ValueError, TypeError, AttributeError):
+            token = UNSET
+        if not isinstance(token, str):
             raise ServiceResponseError(
                 f"generateToken answered without a 'token' field: {response.text[:200]!r}"
-            ) from None
-        return _client_url(base_url, str(token))
+            )
+        return _client_url(base_url, token)
 
     return core.exchange(Call(_request(core, rest), (200,), from_service))
 
@@ -528,11 +540,11 @@ def sign_client_token(
     return encode_hs256(claims, key, jwt_headers)
 
 
-def _client_url(base_url: str, token: str) -> dict[str, str]:
+def _client_url(base_url: str, token: str) -> ClientAccessToken:
     return {"baseUrl": base_url, "token": token, "url": f"{base_url}?access_token={token}"}
 
 
-def _ready(value: dict[str, str]) -> Exchange[dict[str, str]]:
+def _ready(value: ClientAccessToken) -> Exchange[ClientAccessToken]:
     """An exchange that needs no I/O."""
     return value
     yield  # makes this a generator

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import cast
 from urllib.parse import urlsplit
+
+from webpubsub_rest import spec_facts as spec
 
 from .exceptions import InvalidArgumentError, InvalidArgumentTypeError
 
-HUB_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_`,.\[\]]{0,127}")
-MAX_GROUP_LENGTH = 1024
-MAX_TTL_SECONDS = 300
-MAX_PAGE_SIZE = 200
-PERMISSIONS = ("sendToGroup", "joinLeaveGroup")
-CLIENT_PROTOCOLS = {"default": "Default", "mqtt": "MQTT", "socketio": "SocketIO"}
+HUB_PATTERN = re.compile(spec.HUB_PATTERN)
+# DOTALL: the rule refuses whitespace-only names; other characters, newlines included, are
+# left to the service.
+GROUP_PATTERN = re.compile(spec.GROUP_PATTERN, re.DOTALL)
+MAX_PAGE_SIZE = spec.MAX_PAGE_SIZE_MAX
+CLIENT_PROTOCOLS: dict[str, spec.ClientType] = {name.lower(): name for name in spec.CLIENT_TYPES}
 
 
 def _shown(value: object) -> str:
@@ -35,8 +38,7 @@ def hub(value: object) -> str:
     text = _require_str("hub", value)
     if not HUB_PATTERN.fullmatch(text):
         raise InvalidArgumentError(
-            f"hub {_shown(value)} is invalid: it must start with a letter, contain only letters, "
-            "digits and _ ` , . [ ] and be at most 128 characters"
+            f"hub {_shown(value)} is invalid: it must match {spec.HUB_PATTERN} ({spec.HUB_RULE})"
         )
     return text
 
@@ -69,10 +71,12 @@ def port(value: object) -> int:
 
 def group(value: object, name: str = "group") -> str:
     text = _require_str(name, value)
-    if not 1 <= len(text) <= MAX_GROUP_LENGTH or text.isspace():
+    if not spec.GROUP_MIN_LENGTH <= len(
+        text
+    ) <= spec.GROUP_MAX_LENGTH or not GROUP_PATTERN.fullmatch(text):
         raise InvalidArgumentError(
-            f"{name} {_shown(value)} is invalid: it must be 1..{MAX_GROUP_LENGTH} characters "
-            "and not only whitespace"
+            f"{name} {_shown(value)} is invalid: it must be {spec.GROUP_MIN_LENGTH}.."
+            f"{spec.GROUP_MAX_LENGTH} characters and not only whitespace"
         )
     return text
 
@@ -97,10 +101,7 @@ def str_list(name: str, values: object) -> list[str] | None:
         raise InvalidArgumentTypeError(
             f"{name} must be a list of str, got {type(values).__name__} {_shown(values)}"
         )
-    items = list(values)
-    for item in items:
-        _require_str(f"each item of {name}", item)
-    return items
+    return [_require_str(f"each item of {name}", item) for item in cast(Iterable[object], values)]
 
 
 def group_list(name: str, values: object) -> list[str]:
@@ -122,19 +123,24 @@ def bounded_int(name: str, value: object, low: int, high: int | None = None) -> 
 
 
 def ttl(value: object) -> int | None:
-    return None if value is None else bounded_int("message_ttl_seconds", value, 0, MAX_TTL_SECONDS)
+    if value is None:
+        return None
+    return bounded_int(
+        "message_ttl_seconds", value, spec.MESSAGE_TTL_SECONDS_MIN, spec.MESSAGE_TTL_SECONDS_MAX
+    )
 
 
-def permission(value: object) -> str:
+def permission(value: object) -> spec.Permission:
     text = _require_str("permission", value)
-    if text not in PERMISSIONS:
-        raise InvalidArgumentError(
-            f"permission {_shown(value)} is invalid: it must be one of {', '.join(PERMISSIONS)}"
-        )
-    return text
+    for known in spec.PERMISSIONS:
+        if text == known:
+            return known
+    raise InvalidArgumentError(
+        f"permission {_shown(value)} is invalid: it must be one of {', '.join(spec.PERMISSIONS)}"
+    )
 
 
-def client_protocol(value: object) -> str:
+def client_protocol(value: object) -> spec.ClientType:
     text = _require_str("client_protocol", value)
     canonical = CLIENT_PROTOCOLS.get(text.lower())
     if canonical is None:

@@ -16,7 +16,15 @@ from typing import Any, Protocol, runtime_checkable
 
 from .exceptions import InvalidArgumentError, InvalidArgumentTypeError
 
-__all__ = ["AccessTokenLike", "AzureKeyCredential", "KeyCredential", "TokenCredential"]
+__all__ = [
+    "AccessTokenLike",
+    "AsyncCredential",
+    "AsyncTokenCredential",
+    "AzureKeyCredential",
+    "Credential",
+    "KeyCredential",
+    "TokenCredential",
+]
 
 #: OAuth scope requested from Entra ID token credentials.
 WEBPUBSUB_SCOPE = "https://webpubsub.azure.com/.default"
@@ -86,4 +94,17 @@ class AccessTokenLike(Protocol):
 class TokenCredential(Protocol):
     """An Entra ID credential such as ``azure.identity.DefaultAzureCredential``."""
 
-    def get_token(self, *scopes: str, **kwargs: Any) -> Any: ...
+    def get_token(self, *scopes: str, **kwargs: Any) -> AccessTokenLike: ...
+
+
+@runtime_checkable
+class AsyncTokenCredential(Protocol):
+    """An async Entra ID credential such as ``azure.identity.aio.DefaultAzureCredential``."""
+
+    async def get_token(self, *scopes: str, **kwargs: Any) -> AccessTokenLike: ...
+
+
+#: What the sync client accepts as ``credential``.
+Credential = KeyCredential | TokenCredential
+#: What the async client accepts as ``credential``: also an async token credential.
+AsyncCredential = KeyCredential | TokenCredential | AsyncTokenCredential

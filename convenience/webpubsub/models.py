@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import attrs
+from typing import TypedDict
 
-__all__ = ["GroupMember"]
+import attrs
+from webpubsub_rest.models.client_type import ClientType as ClientProtocol
+from webpubsub_rest.models.permission import Permission
+
+__all__ = ["ClientAccessToken", "ClientProtocol", "GroupMember", "Permission"]
 
 
 @attrs.frozen(kw_only=True)
@@ -18,3 +22,17 @@ class GroupMember:
 
     connection_id: str
     user_id: str | None = None
+
+
+class ClientAccessToken(TypedDict):
+    """What ``get_client_access_token`` returns.
+
+    Keys:
+        baseUrl: ``ws(s)://<host>/client/hubs/<hub>`` (or the MQTT / Socket.IO client path).
+        token: the client access token (a JWT).
+        url: ``<baseUrl>?access_token=<token>``, ready for a WebSocket client.
+    """
+
+    baseUrl: str
+    token: str
+    url: str

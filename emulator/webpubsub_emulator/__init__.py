@@ -1,6 +1,6 @@
 """Local Web PubSub service (emulator) for offline development and tests.
 
-It speaks the data-plane REST API (api-versions 2020-10-01 to 2024-12-01) and the client
+It speaks the data-plane REST API (every api-version of openapi/webpubsub.json) and the client
 WebSocket protocols (raw, ``json.webpubsub.azure.v1``, ``json.reliable.webpubsub.azure.v1``),
 checks tokens like the cloud service and refuses what it refuses.
 

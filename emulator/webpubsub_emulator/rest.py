@@ -1,4 +1,4 @@
-"""REST routes of the data-plane API (api-version 2020-10-01 .. 2024-12-01).
+"""REST routes of the data-plane API (the api-versions of openapi/webpubsub.json).
 
 Every operation authenticates, validates all parameters and only then touches the state,
 so a rejected request changes nothing.
@@ -206,8 +206,10 @@ async def remove_user_from_all(request: Request, hub: Hub) -> Response:
 async def list_group_connections(request: Request, hub: Hub) -> Response:
     group = path_param(request, "group")
     query = request.query_params
-    page_size = validation.integer(query.get("maxpagesize"), "maxpagesize", low=1, high=None)
-    top = validation.integer(query.get("top"), "top", low=1, high=None)
+    page_size = validation.integer(
+        query.get("maxpagesize"), "maxpagesize", low=1, high=validation.MAX_PAGE_SIZE
+    )
+    top = validation.integer(query.get("top"), "top", low=1, high=validation.MAX_TOP)
     after, left = decode_continuation(query.get("continuationToken"), top)
     members = sorted(hub.groups.get(group, {}).values(), key=lambda c: c.connection_id)
     remaining = [c for c in members if after is None or c.connection_id > after]

@@ -4,24 +4,21 @@ from __future__ import annotations
 
 import re
 
+from webpubsub_rest import spec_facts as spec
+
 from .errors import ServiceError, bad_request
 
-SUPPORTED_API_VERSIONS = (
-    "2020-10-01",
-    "2021-05-01-preview",
-    "2021-08-01-preview",
-    "2021-10-01",
-    "2022-11-01",
-    "2023-07-01",
-    "2024-01-01",
-    "2024-12-01",
-)
-PERMISSIONS = ("sendToGroup", "joinLeaveGroup")
-CLIENT_TYPES = ("Default", "MQTT", "SocketIO")
-MAX_GROUP_LENGTH = 1024
-MAX_TTL_SECONDS = 300
+SUPPORTED_API_VERSIONS = spec.API_VERSIONS
+PERMISSIONS = spec.PERMISSIONS
+CLIENT_TYPES = spec.CLIENT_TYPES
+MAX_GROUP_LENGTH = spec.GROUP_MAX_LENGTH
+MAX_TTL_SECONDS = spec.MESSAGE_TTL_SECONDS_MAX
+MAX_PAGE_SIZE = spec.MAX_PAGE_SIZE_MAX
+MAX_TOP = spec.TOP_MAX
 
-_HUB_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_`,.\[\]]{0,127}")
+_HUB_NAME = re.compile(spec.HUB_PATTERN)
+# DOTALL: the rule refuses whitespace-only names; newlines elsewhere in a name are accepted.
+_GROUP_NAME = re.compile(spec.GROUP_PATTERN, re.DOTALL)
 
 
 def api_version(value: str | None) -> str:
@@ -43,19 +40,21 @@ def api_version(value: str | None) -> str:
 def hub_name(value: str) -> str:
     if not _HUB_NAME.fullmatch(value):
         raise bad_request(
-            f"hub {value!r} is invalid: it must start with a letter and contain only letters, "
-            "digits and _`,.[] (at most 128 characters)",
-            "hub",
+            f"hub {value!r} is invalid: it must match {spec.HUB_PATTERN} ({spec.HUB_RULE})", "hub"
         )
     return value
 
 
 def group_name(value: str, target: str = "group") -> str:
-    if not 1 <= len(value) <= MAX_GROUP_LENGTH:
+    if not spec.GROUP_MIN_LENGTH <= len(value) <= MAX_GROUP_LENGTH:
         raise bad_request(
-            f"group name of length {len(value)} is invalid: it must be 1 to "
-            f"{MAX_GROUP_LENGTH} characters",
+            f"group name of length {len(value)} is invalid: it must be {spec.GROUP_MIN_LENGTH} "
+            f"to {MAX_GROUP_LENGTH} characters",
             target,
+        )
+    if not _GROUP_NAME.fullmatch(value):
+        raise bad_request(
+            f"group name {value!r} is invalid: it must not be only whitespace", target
         )
     return value
 
@@ -91,7 +90,7 @@ def integer(value: str | None, target: str, *, low: int, high: int | None) -> in
 
 def client_type(value: str | None) -> str:
     if value is None:
-        return "Default"
+        return spec.DEFAULT_CLIENT_TYPE
     for name in CLIENT_TYPES:
         if value.lower() == name.lower():
             return name

@@ -13,6 +13,7 @@ import pytest
 import webpubsub
 import webpubsub.aio
 from webpubsub_emulator.server import EmulatorServer
+from webpubsub_rest.spec_facts import DEFAULT_API_VERSION
 
 
 async def test_send_to_all_delivers_each_message_type_once(service: Any, connect: Any) -> None:
@@ -241,7 +242,10 @@ async def test_next_links_are_followed_on_the_clients_own_endpoint(
     ]
     first, second = recorder.requests
     assert (first.path, second.path) == ("/api/hubs/hub/groups/g/connections",) * 2
-    assert dict(parse_qsl(second.query)) == {"continuationToken": "p2", "api-version": "2024-12-01"}
+    assert dict(parse_qsl(second.query)) == {
+        "continuationToken": "p2",
+        "api-version": DEFAULT_API_VERSION,
+    }
     assert second.host == recorder.endpoint.removeprefix("http://")
 
 

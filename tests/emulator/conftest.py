@@ -18,9 +18,10 @@ import jwt
 import pytest
 import websockets
 from webpubsub_emulator import EmulatorServer
+from webpubsub_rest.spec_facts import DEFAULT_API_VERSION
 from websockets.asyncio.client import ClientConnection
 
-API_VERSION = "2024-12-01"
+API_VERSION = DEFAULT_API_VERSION
 SUBPROTOCOLS: dict[str, list[str] | None] = {
     "raw": None,
     "json": ["json.webpubsub.azure.v1"],

@@ -11,6 +11,7 @@ import jwt
 import pytest
 import websockets
 from webpubsub_emulator import EmulatorServer
+from webpubsub_rest.spec_facts import API_VERSIONS, DEFAULT_API_VERSION
 
 if TYPE_CHECKING:
     from tests.emulator.conftest import Clients, Rest
@@ -57,7 +58,7 @@ async def test_bad_rest_tokens_get_401_with_error_body_and_change_nothing(
 ) -> None:
     client = await clients.connect("json")
     path = f"/groups/g/connections/{client.connection_id}"
-    url = rest.url(path) + "?api-version=2024-12-01"
+    url = rest.url(path) + f"?api-version={DEFAULT_API_VERSION}"
     client_aud = f"{webpubsub_emulator.endpoint}/client/hubs/{rest.hub}"
     service = webpubsub_emulator.service
 
@@ -96,7 +97,7 @@ async def test_rejected_send_and_close_deliver_nothing(
 async def test_audience_forms_the_official_sdk_and_proxies_produce_are_accepted(
     rest: Rest,
 ) -> None:
-    url = rest.url("/users/someone") + "?api-version=2024-12-01"
+    url = rest.url("/users/someone") + f"?api-version={DEFAULT_API_VERSION}"
 
     def token(aud: str) -> str:
         return jwt.encode({"aud": aud, "exp": time.time() + 60}, rest.server.access_key.encode())
@@ -106,7 +107,7 @@ async def test_audience_forms_the_official_sdk_and_proxies_produce_are_accepted(
     for aud in (url, url.upper(), without_query, via_proxy):
         response = await rest.call("HEAD", "/users/someone", token=token(aud))
         assert response.status_code == 404, aud  # authorised; the user just does not exist
-    other_query = without_query + "?api-version=2021-10-01"
+    other_query = without_query + f"?api-version={API_VERSIONS[0]}"
     assert (await rest.call("HEAD", "/users/someone", token=token(other_query))).status_code == 401
 
 

@@ -15,6 +15,7 @@ import jwt
 import pytest
 import websockets
 from webpubsub_emulator import DEFAULT_ACCESS_KEY, EmulatorServer, create_app
+from webpubsub_rest.spec_facts import DEFAULT_API_VERSION
 
 CUSTOM_KEY = "Y3VzdG9tLWtleS1mb3ItdGVzdHMtb25seS0xMjM0NTY3ODkw"
 
@@ -47,7 +48,7 @@ def test_server_reports_where_it_listens_without_leaking_the_key() -> None:
 
 def test_custom_key_is_the_only_key_accepted() -> None:
     with EmulatorServer(access_key=CUSTOM_KEY) as server:
-        url = f"{server.endpoint}/api/hubs/h/users/u?api-version=2024-12-01"
+        url = f"{server.endpoint}/api/hubs/h/users/u?api-version={DEFAULT_API_VERSION}"
         for key, status in ((DEFAULT_ACCESS_KEY, 401), (CUSTOM_KEY, 404)):
             token = jwt.encode({"aud": url, "exp": time.time() + 60}, key.encode())
             response = httpx.head(url, headers={"authorization": f"Bearer {token}"})

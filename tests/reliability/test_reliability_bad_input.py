@@ -10,6 +10,7 @@ import pytest
 import webpubsub
 import webpubsub.aio
 from webpubsub import InvalidArgumentError, InvalidArgumentTypeError, InvalidConnectionStringError
+from webpubsub_rest.spec_facts import DEFAULT_API_VERSION
 
 KEY = "bad-input-test-key-0123456789abcdefghijklmnop"
 
@@ -258,4 +259,6 @@ async def test_the_capture_server_does_see_a_valid_call(kind: str, capture: Any)
     the zero counts above are meaningful."""
     with pytest.raises(webpubsub.HttpResponseError):
         await invoke(kind, capture, "send_to_group", "g", "m")
-    assert capture.requests == ["POST /api/hubs/hub/groups/g/:send?api-version=2024-12-01"]
+    assert capture.requests == [
+        f"POST /api/hubs/hub/groups/g/:send?api-version={DEFAULT_API_VERSION}"
+    ]

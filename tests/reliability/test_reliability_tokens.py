@@ -18,8 +18,9 @@ import jwt
 import pytest
 import websockets
 from webpubsub_emulator import EmulatorServer
+from webpubsub_rest.spec_facts import DEFAULT_API_VERSION
 
-API_VERSION = "2024-12-01"
+API_VERSION = DEFAULT_API_VERSION
 WRONG_KEY = "not-the-emulator-key-but-long-enough-for-hs256"
 
 

@@ -14,6 +14,7 @@ import pytest
 from webpubsub_rest.api.service import send_to_all
 from webpubsub_rest.client import Client
 from webpubsub_rest.models import JsonMessage, TextMessage
+from webpubsub_rest.spec_facts import API_VERSIONS, DEFAULT_API_VERSION
 from webpubsub_rest.types import File
 
 
@@ -100,7 +101,7 @@ def test_send_to_all_puts_route_query_body_and_content_type_on_the_wire(
             "chat_hub",
             client=client,
             body=body,
-            api_version="2024-12-01",
+            api_version=DEFAULT_API_VERSION,
             excluded=["conn-1", "conn 2"],
             filter_="userId ne 'bob'",
             message_ttl_seconds=30,
@@ -112,7 +113,7 @@ def test_send_to_all_puts_route_query_body_and_content_type_on_the_wire(
     assert request.path == "/api/hubs/chat_hub/:send"
     assert sorted(request.query) == sorted(
         [
-            ("api-version", "2024-12-01"),
+            ("api-version", DEFAULT_API_VERSION),
             ("excluded", "conn-1"),
             ("excluded", "conn 2"),
             ("filter", "userId ne 'bob'"),
@@ -129,17 +130,20 @@ def test_send_to_all_puts_route_query_body_and_content_type_on_the_wire(
 def test_send_to_all_omits_optional_query_parameters(capture: CaptureServer) -> None:
     with Client(base_url=capture.base_url) as client:
         send_to_all.sync_detailed(
-            "hub", client=client, body=TextMessage(payload="x"), api_version="2021-10-01"
+            "hub", client=client, body=TextMessage(payload="x"), api_version=API_VERSIONS[0]
         )
 
     [request] = capture.requests
-    assert request.query == [("api-version", "2021-10-01")]
+    assert request.query == [("api-version", API_VERSIONS[0])]
 
 
 def test_hub_names_with_punctuation_are_percent_encoded_in_the_path(capture: CaptureServer) -> None:
     with Client(base_url=capture.base_url) as client:
         send_to_all.sync_detailed(
-            "hub`,.[x]", client=client, body=TextMessage(payload="x"), api_version="2024-12-01"
+            "hub`,.[x]",
+            client=client,
+            body=TextMessage(payload="x"),
+            api_version=DEFAULT_API_VERSION,
         )
 
     [request] = capture.requests
@@ -152,14 +156,18 @@ async def test_async_variant_sends_the_same_request(capture: CaptureServer) -> N
             "hub",
             client=client,
             body=JsonMessage(payload="[1,2]"),
-            api_version="2024-12-01",
+            api_version=DEFAULT_API_VERSION,
             excluded=["a", "b"],
         )
 
     assert response.status_code == 202
     [request] = capture.requests
     assert (request.method, request.path) == ("POST", "/api/hubs/hub/:send")
-    assert request.query == [("api-version", "2024-12-01"), ("excluded", "a"), ("excluded", "b")]
+    assert request.query == [
+        ("api-version", DEFAULT_API_VERSION),
+        ("excluded", "a"),
+        ("excluded", "b"),
+    ]
     assert (request.headers["content-type"], request.body) == ("application/json", b"[1,2]")
 
 
@@ -175,7 +183,7 @@ def test_error_answers_reach_the_caller_unparsed_without_crashing(
     capture.reply = reply
     with Client(base_url=capture.base_url) as client:
         response = send_to_all.sync_detailed(
-            "hub", client=client, body=TextMessage(payload="x"), api_version="2024-12-01"
+            "hub", client=client, body=TextMessage(payload="x"), api_version=DEFAULT_API_VERSION
         )
 
     assert response.status_code == 403

@@ -6,18 +6,10 @@ from typing import Any
 
 import pytest
 from openapi_spec_validator import validate
+from webpubsub_rest.spec_facts import API_VERSIONS, DEFAULT_API_VERSION, OPERATION_SINCE
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi" / "webpubsub.json"
 METHODS = ("get", "put", "post", "delete", "head", "patch", "options")
-SUPPORTED_VERSIONS = [
-    "2020-10-01",
-    "2021-08-01-preview",
-    "2021-10-01",
-    "2022-11-01",
-    "2023-07-01",
-    "2024-01-01",
-    "2024-12-01",
-]
 PERMISSION_ROUTE = "/api/hubs/{hub}/permissions/{permission}/connections/{connectionId}"
 # operationId -> (method, path) as the convenience layer and the emulator rely on them.
 EXPECTED_OPERATIONS = {
@@ -117,17 +109,18 @@ def test_every_operation_requires_api_version_from_the_supported_list(
         assert param is not None, f"{op_id} lacks the api-version query parameter"
         assert param["required"] is True, op_id
         schema = resolve(spec, param["schema"])
-        assert schema["enum"] == SUPPORTED_VERSIONS, op_id
-        assert schema["default"] == "2024-12-01", op_id
+        assert schema["enum"] == list(API_VERSIONS), op_id
+        # The newest version is the default: a bump appends one and makes it the default.
+        assert schema["enum"] == sorted(schema["enum"]), op_id
+        assert schema["default"] == schema["enum"][-1] == DEFAULT_API_VERSION, op_id
 
 
 def test_every_operation_names_a_supported_first_version(
     operations: dict[str, tuple[str, str, dict[str, Any]]],
 ) -> None:
     for op_id, (_, _, op) in operations.items():
-        assert op.get("x-webpubsub-since") in SUPPORTED_VERSIONS, op_id
-    assert operations["listConnectionsInGroup"][2]["x-webpubsub-since"] == "2024-12-01"
-    assert operations["addConnectionsToGroups"][2]["x-webpubsub-since"] == "2023-07-01"
+        assert op.get("x-webpubsub-since") in API_VERSIONS, op_id
+        assert OPERATION_SINCE[op_id] == op["x-webpubsub-since"], op_id
 
 
 def test_send_operations_accept_text_json_and_binary_bodies(

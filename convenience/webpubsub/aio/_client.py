@@ -3,37 +3,36 @@
 Every method builds its exchange with the same shared builder as the sync client; only
 :func:`run_exchange` differs (``httpx.AsyncClient``, a sleep that works on asyncio and
 trio, awaited credentials).
-Docstrings are those of the sync methods.
+The client class is generated from the sync one by ``scripts/unasync.py``; this file is
+hand-written above the marker line only.
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncIterator, Callable, Collection, Iterator
+from collections.abc import AsyncIterator, Collection, Iterator
 from types import TracebackType
 from typing import Any, TypeVar
 
 import httpx
 
-from .. import _client as sync
 from .. import _operations as ops
 from .._config import (
     DEFAULT_API_VERSION,
     DEFAULT_TIMEOUT_SECONDS,
-    USER_AGENT,
     build_core,
-    client_timeout,
     connection_string_arguments,
 )
 from .._content import Message
 from .._core import Exchange, FetchToken, Send, ServiceCore
 from .._http_request import HttpRequest, send_request
 from .._paging import ConnectionPages, Page
-from ..models import GroupMember
+from .._transport import default_async_http_client
+from ..credentials import AsyncCredential
+from ..models import ClientAccessToken, ClientProtocol, GroupMember, Permission
 from ._sleep import sleep
 
 T = TypeVar("T")
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 async def run_exchange(exchange: Exchange[T], http: httpx.AsyncClient) -> T:
@@ -57,14 +56,6 @@ async def run_exchange(exchange: Exchange[T], http: httpx.AsyncClient) -> T:
     except StopIteration as done:
         result: T = done.value
         return result
-
-
-def _doc_of(sync_method: Callable[..., Any]) -> Callable[[F], F]:
-    def attach(method: F) -> F:
-        method.__doc__ = sync_method.__doc__
-        return method
-
-    return attach
 
 
 class AsyncItemPaged(AsyncIterator[GroupMember]):
@@ -95,18 +86,47 @@ class AsyncItemPaged(AsyncIterator[GroupMember]):
             page = None if following is None else await run_exchange(following, self._http)
 
 
+# --- generated below from ../_client.py by scripts/unasync.py; do not edit ---
+
+
 class WebPubSubServiceClient:
-    __doc__ = (
-        (sync.WebPubSubServiceClient.__doc__ or "")
-        .replace("Synchronous client", "Asynchronous client")
-        .replace("httpx.Client", "httpx.AsyncClient")
-    )
+    """Asynchronous client for one hub of an Azure Web PubSub service (or the local emulator).
+
+    Args:
+        endpoint: ``http(s)://`` URL of the service, e.g. ``"https://x.webpubsub.azure.com"``.
+        hub: hub name: a letter, then up to 127 letters, digits or ``_ ` , . [ ]``.
+        credential: :class:`~webpubsub.AzureKeyCredential` (or any object whose ``.key`` is
+            the access key, such as ``azure.core.credentials.AzureKeyCredential``), or an Entra
+            ID token credential with ``get_token(*scopes)``.
+
+    Keyword Args:
+        api_version: REST API version sent as ``api-version`` (default: the newest in the
+            spec, ``webpubsub_rest.spec_facts.DEFAULT_API_VERSION``).
+        reverse_proxy_endpoint: send requests here (e.g. Azure API Management) instead of
+            ``endpoint``; tokens keep ``endpoint`` as their audience.
+        port: port to use with ``endpoint`` (1..65535), replacing any port in it.
+        timeout: seconds allowed per HTTP request (float), an ``httpx.Timeout``, or ``None``
+            for no limit; default 60. Ignored when ``http_client`` is given.
+        retry_total: retries after the first attempt (default 3; ``0`` disables retries).
+        retry_backoff_factor: seconds; retry *n* waits ``factor * 2**(n-1)`` ±20% unless the
+            response carries ``Retry-After`` / ``retry-after-ms`` (default 0.8).
+        retry_backoff_max: cap in seconds of a computed backoff (default 60).
+        retry_on_status_codes: statuses to retry (default 408, 429, 500, 502, 503, 504).
+        http_client: an ``httpx.AsyncClient`` to send with (its pool, proxies, TLS settings); the
+            caller keeps ownership and closes it.
+        logging_enable: also log request headers (``Authorization`` redacted) at DEBUG on the
+            ``webpubsub`` logger; method, URL, status and duration are always logged at DEBUG.
+
+    Raises:
+        InvalidArgumentError: an argument breaks a rule (message names it and the rule).
+        InvalidArgumentTypeError: ``credential`` or another argument has an unusable type.
+    """
 
     def __init__(
         self,
         endpoint: str,
         hub: str,
-        credential: Any,
+        credential: AsyncCredential,
         *,
         api_version: str = DEFAULT_API_VERSION,
         reverse_proxy_endpoint: str | None = None,
@@ -133,15 +153,22 @@ class WebPubSubServiceClient:
             logging_enable=logging_enable,
         )
         self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(
-            timeout=client_timeout(timeout), headers={"User-Agent": USER_AGENT}
-        )
+        self._http = http_client or default_async_http_client(timeout)
 
     @classmethod
-    @_doc_of(sync.WebPubSubServiceClient.from_connection_string)
     def from_connection_string(
         cls, connection_string: str, hub: str, **kwargs: Any
     ) -> WebPubSubServiceClient:
+        """Create a client from ``Endpoint=...;AccessKey=...;Version=1.0;[Port=...;]``.
+
+        Keys are case-insensitive; ``kwargs`` are the constructor's keyword arguments (an
+        explicit ``port`` overrides the string's ``Port``).
+
+        Raises:
+            InvalidConnectionStringError: malformed string, missing ``Endpoint`` / ``AccessKey``,
+                or a bad ``Port`` (the key is never included in the message).
+            InvalidArgumentError: as for the constructor.
+        """
         return cls(hub=hub, **connection_string_arguments(connection_string, kwargs))
 
     @property
@@ -162,7 +189,8 @@ class WebPubSubServiceClient:
     async def _run(self, exchange: Exchange[T]) -> T:
         return await run_exchange(exchange, self._http)
 
-    @_doc_of(sync.WebPubSubServiceClient.send_to_all)
+    # -- sending ---------------------------------------------------------------------------
+
     async def send_to_all(
         self,
         message: Message,
@@ -172,6 +200,29 @@ class WebPubSubServiceClient:
         content_type: str | None = None,
         message_ttl_seconds: int | None = None,
     ) -> None:
+        """Broadcast a message to every connection of the hub.
+
+        ``POST /api/hubs/{hub}/:send``.
+
+        Args:
+            message: ``str`` (sent as ``text/plain``), ``dict``/``list`` (``application/json``),
+                ``bytes``-like or a binary file (``application/octet-stream``); a file is read
+                once.
+            excluded: connection ids that must not receive it.
+            filter: OData filter on ``userId``, ``connectionId`` and ``groups``, e.g.
+                ``"userId ne 'bot'"``.
+            content_type: override the inferred type: ``"text/plain"``, ``"application/json"``
+                (a ``str`` is then JSON-encoded, bytes are sent as-is) or
+                ``"application/octet-stream"``.
+            message_ttl_seconds: 0..300; seconds the service keeps the message for slow
+                clients (0: no expiry).
+
+        Raises:
+            InvalidArgumentError, InvalidArgumentTypeError: before sending, for a bad argument.
+            HttpResponseError: the service refused it (subclass by status: 401, 403, 404, 409,
+                429).
+            ServiceRequestError: the service could not be reached (after retries).
+        """
         return await self._run(
             ops.send_to_all(
                 self._core,
@@ -183,7 +234,6 @@ class WebPubSubServiceClient:
             )
         )
 
-    @_doc_of(sync.WebPubSubServiceClient.send_to_user)
     async def send_to_user(
         self,
         user_id: str,
@@ -193,6 +243,11 @@ class WebPubSubServiceClient:
         content_type: str | None = None,
         message_ttl_seconds: int | None = None,
     ) -> None:
+        """Send a message to every connection of a user.
+
+        ``POST /api/hubs/{hub}/users/{userId}/:send``. ``user_id`` must be non-empty; the other
+        arguments and the errors are as for :meth:`send_to_all`.
+        """
         return await self._run(
             ops.send_to_user(
                 self._core,
@@ -204,7 +259,6 @@ class WebPubSubServiceClient:
             )
         )
 
-    @_doc_of(sync.WebPubSubServiceClient.send_to_group)
     async def send_to_group(
         self,
         group: str,
@@ -215,6 +269,11 @@ class WebPubSubServiceClient:
         content_type: str | None = None,
         message_ttl_seconds: int | None = None,
     ) -> None:
+        """Send a message to every connection in a group.
+
+        ``POST /api/hubs/{hub}/groups/{group}/:send``. ``group`` is 1..1024 characters, not
+        only whitespace; the other arguments and the errors are as for :meth:`send_to_all`.
+        """
         return await self._run(
             ops.send_to_group(
                 self._core,
@@ -227,7 +286,6 @@ class WebPubSubServiceClient:
             )
         )
 
-    @_doc_of(sync.WebPubSubServiceClient.send_to_connection)
     async def send_to_connection(
         self,
         connection_id: str,
@@ -236,6 +294,11 @@ class WebPubSubServiceClient:
         content_type: str | None = None,
         message_ttl_seconds: int | None = None,
     ) -> None:
+        """Send a message to one connection.
+
+        ``POST /api/hubs/{hub}/connections/{connectionId}/:send``. ``connection_id`` must be
+        non-empty; the other arguments and the errors are as for :meth:`send_to_all`.
+        """
         return await self._run(
             ops.send_to_connection(
                 self._core,
@@ -246,114 +309,237 @@ class WebPubSubServiceClient:
             )
         )
 
-    @_doc_of(sync.WebPubSubServiceClient.add_user_to_group)
+    # -- groups ----------------------------------------------------------------------------
+
     async def add_user_to_group(self, group: str, user_id: str) -> None:
+        """Add every connection of a user, present and future, to a group.
+
+        ``PUT /api/hubs/{hub}/users/{userId}/groups/{group}``.
+
+        Raises:
+            InvalidArgumentError: empty ``user_id`` or a group outside 1..1024 characters.
+            HttpResponseError / ServiceRequestError: as for :meth:`send_to_all`.
+        """
         return await self._run(ops.add_user_to_group(self._core, group, user_id))
 
-    @_doc_of(sync.WebPubSubServiceClient.remove_user_from_group)
     async def remove_user_from_group(self, group: str, user_id: str) -> None:
+        """Remove a user's connections from a group.
+
+        ``DELETE /api/hubs/{hub}/users/{userId}/groups/{group}``; errors as
+        :meth:`add_user_to_group`.
+        """
         return await self._run(ops.remove_user_from_group(self._core, group, user_id))
 
-    @_doc_of(sync.WebPubSubServiceClient.remove_user_from_all_groups)
     async def remove_user_from_all_groups(self, user_id: str) -> None:
+        """Remove a user's connections from every group.
+
+        ``DELETE /api/hubs/{hub}/users/{userId}/groups``; errors as :meth:`add_user_to_group`.
+        """
         return await self._run(ops.remove_user_from_all_groups(self._core, user_id))
 
-    @_doc_of(sync.WebPubSubServiceClient.add_connection_to_group)
     async def add_connection_to_group(self, group: str, connection_id: str) -> None:
+        """Add one connection to a group.
+
+        ``PUT /api/hubs/{hub}/groups/{group}/connections/{connectionId}``.
+
+        Raises:
+            ResourceNotFoundError: the connection does not exist.
+            InvalidArgumentError / HttpResponseError / ServiceRequestError: as
+                :meth:`add_user_to_group`.
+        """
         return await self._run(ops.add_connection_to_group(self._core, group, connection_id))
 
-    @_doc_of(sync.WebPubSubServiceClient.remove_connection_from_group)
     async def remove_connection_from_group(self, group: str, connection_id: str) -> None:
+        """Remove one connection from a group.
+
+        ``DELETE /api/hubs/{hub}/groups/{group}/connections/{connectionId}``; errors as
+        :meth:`add_user_to_group`.
+        """
         return await self._run(ops.remove_connection_from_group(self._core, group, connection_id))
 
-    @_doc_of(sync.WebPubSubServiceClient.remove_connection_from_all_groups)
     async def remove_connection_from_all_groups(self, connection_id: str) -> None:
+        """Remove one connection from every group.
+
+        ``DELETE /api/hubs/{hub}/connections/{connectionId}/groups``; errors as
+        :meth:`add_user_to_group`.
+        """
         return await self._run(ops.remove_connection_from_all_groups(self._core, connection_id))
 
-    @_doc_of(sync.WebPubSubServiceClient.add_connections_to_groups)
     async def add_connections_to_groups(self, groups: list[str], filter: str) -> None:
+        """Add every connection matching an OData filter to each of ``groups``.
+
+        ``POST /api/hubs/{hub}/:addToGroups`` with ``{"groups": [...], "filter": "..."}``.
+
+        Args:
+            groups: at least one group name (each 1..1024 characters).
+            filter: OData filter, e.g. ``"userId eq 'alice'"``; non-empty.
+
+        Raises:
+            InvalidArgumentError / InvalidArgumentTypeError: empty ``groups``, a bad group, a
+                ``str`` passed as ``groups``, or an empty filter.
+            HttpResponseError / ServiceRequestError: as for :meth:`send_to_all`.
+        """
         return await self._run(ops.add_connections_to_groups(self._core, groups, filter))
 
-    @_doc_of(sync.WebPubSubServiceClient.remove_connections_from_groups)
     async def remove_connections_from_groups(self, groups: list[str], filter: str) -> None:
+        """Remove every connection matching an OData filter from each of ``groups``.
+
+        ``POST /api/hubs/{hub}/:removeFromGroups``; arguments and errors as
+        :meth:`add_connections_to_groups`.
+        """
         return await self._run(ops.remove_connections_from_groups(self._core, groups, filter))
 
-    @_doc_of(sync.WebPubSubServiceClient.list_connections)
     def list_connections(
         self, *, group: str, top: int | None = None, maxpagesize: int | None = None
     ) -> AsyncItemPaged:
+        """Iterate the connections in a group as :class:`~webpubsub.GroupMember` values.
+
+        ``GET /api/hubs/{hub}/groups/{group}/connections``, then each ``nextLink``, lazily.
+
+        Args:
+            group: 1..1024 characters.
+            top: stop after this many members (>= 1); default: all of them.
+            maxpagesize: members per page requested from the service (1..200).
+
+        Raises:
+            InvalidArgumentError: immediately, for a bad argument.
+            HttpResponseError / ServiceRequestError: while iterating, when a page fails.
+        """
         return AsyncItemPaged(
             ops.list_connections(self._core, group=group, top=top, maxpagesize=maxpagesize),
             self._http,
         )
 
-    @_doc_of(sync.WebPubSubServiceClient.connection_exists)
+    # -- existence -------------------------------------------------------------------------
+
     async def connection_exists(self, connection_id: str) -> bool:
+        """Whether the connection is connected now.
+
+        ``HEAD /api/hubs/{hub}/connections/{connectionId}`` (200: ``True``, 404: ``False``).
+
+        Raises:
+            InvalidArgumentError: empty ``connection_id``.
+            HttpResponseError / ServiceRequestError: any other status / no answer.
+        """
         return await self._run(ops.connection_exists(self._core, connection_id))
 
-    @_doc_of(sync.WebPubSubServiceClient.user_exists)
     async def user_exists(self, user_id: str) -> bool:
+        """Whether the user has at least one connection.
+
+        ``HEAD /api/hubs/{hub}/users/{userId}``; errors as :meth:`connection_exists`.
+        """
         return await self._run(ops.user_exists(self._core, user_id))
 
-    @_doc_of(sync.WebPubSubServiceClient.group_exists)
     async def group_exists(self, group: str) -> bool:
+        """Whether the group has at least one connection.
+
+        ``HEAD /api/hubs/{hub}/groups/{group}``; errors as :meth:`connection_exists`.
+        """
         return await self._run(ops.group_exists(self._core, group))
 
-    @_doc_of(sync.WebPubSubServiceClient.close_all_connections)
+    # -- closing ---------------------------------------------------------------------------
+
     async def close_all_connections(
         self, *, excluded: list[str] | None = None, reason: str | None = None
     ) -> None:
+        """Close every connection of the hub.
+
+        ``POST /api/hubs/{hub}/:closeConnections``.
+
+        Args:
+            excluded: connection ids to keep open.
+            reason: told to the clients in their ``disconnected`` message.
+
+        Raises:
+            InvalidArgumentTypeError: ``excluded`` is a ``str`` or holds non-strings.
+            HttpResponseError / ServiceRequestError: as for :meth:`send_to_all`.
+        """
         return await self._run(
             ops.close_all_connections(self._core, excluded=excluded, reason=reason)
         )
 
-    @_doc_of(sync.WebPubSubServiceClient.close_user_connections)
     async def close_user_connections(
         self, user_id: str, *, excluded: list[str] | None = None, reason: str | None = None
     ) -> None:
+        """Close every connection of a user.
+
+        ``POST /api/hubs/{hub}/users/{userId}/:closeConnections``; arguments and errors as
+        :meth:`close_all_connections`.
+        """
         return await self._run(
             ops.close_user_connections(self._core, user_id, excluded=excluded, reason=reason)
         )
 
-    @_doc_of(sync.WebPubSubServiceClient.close_group_connections)
     async def close_group_connections(
         self, group: str, *, excluded: list[str] | None = None, reason: str | None = None
     ) -> None:
+        """Close every connection in a group.
+
+        ``POST /api/hubs/{hub}/groups/{group}/:closeConnections``; arguments and errors as
+        :meth:`close_all_connections`.
+        """
         return await self._run(
             ops.close_group_connections(self._core, group, excluded=excluded, reason=reason)
         )
 
-    @_doc_of(sync.WebPubSubServiceClient.close_connection)
     async def close_connection(self, connection_id: str, *, reason: str | None = None) -> None:
+        """Close one connection.
+
+        ``DELETE /api/hubs/{hub}/connections/{connectionId}``; errors as
+        :meth:`close_all_connections`.
+        """
         return await self._run(ops.close_connection(self._core, connection_id, reason=reason))
 
-    @_doc_of(sync.WebPubSubServiceClient.grant_permission)
+    # -- permissions -----------------------------------------------------------------------
+
     async def grant_permission(
-        self, permission: str, connection_id: str, *, target_name: str | None = None
+        self, permission: Permission, connection_id: str, *, target_name: str | None = None
     ) -> None:
+        """Grant a connection ``"sendToGroup"`` or ``"joinLeaveGroup"``.
+
+        ``PUT /api/hubs/{hub}/permissions/{permission}/connections/{connectionId}``.
+
+        Args:
+            permission: ``"sendToGroup"`` or ``"joinLeaveGroup"``.
+            connection_id: the connection.
+            target_name: the group it applies to; ``None`` means every group.
+
+        Raises:
+            InvalidArgumentError: unknown permission or empty ``connection_id``.
+            HttpResponseError / ServiceRequestError: as for :meth:`send_to_all`.
+        """
         return await self._run(
             ops.grant_permission(self._core, permission, connection_id, target_name=target_name)
         )
 
-    @_doc_of(sync.WebPubSubServiceClient.revoke_permission)
     async def revoke_permission(
-        self, permission: str, connection_id: str, *, target_name: str | None = None
+        self, permission: Permission, connection_id: str, *, target_name: str | None = None
     ) -> None:
+        """Revoke a permission granted with :meth:`grant_permission`.
+
+        ``DELETE /api/hubs/{hub}/permissions/{permission}/connections/{connectionId}``;
+        arguments and errors as :meth:`grant_permission`.
+        """
         return await self._run(
             ops.revoke_permission(self._core, permission, connection_id, target_name=target_name)
         )
 
-    @_doc_of(sync.WebPubSubServiceClient.has_permission)
     async def has_permission(
-        self, permission: str, connection_id: str, *, target_name: str | None = None
+        self, permission: Permission, connection_id: str, *, target_name: str | None = None
     ) -> bool:
+        """Whether the connection holds the permission.
+
+        ``HEAD /api/hubs/{hub}/permissions/{permission}/connections/{connectionId}``
+        (200: ``True``, 404: ``False``); arguments and errors as :meth:`grant_permission`.
+        """
         return await self._run(
             ops.has_permission(self._core, permission, connection_id, target_name=target_name)
         )
 
     check_permission = has_permission
 
-    @_doc_of(sync.WebPubSubServiceClient.get_client_access_token)
+    # -- client access ---------------------------------------------------------------------
+
     async def get_client_access_token(
         self,
         *,
@@ -362,8 +548,30 @@ class WebPubSubServiceClient:
         groups: list[str] | None = None,
         minutes_to_expire: int = 60,
         jwt_headers: dict[str, Any] | None = None,
-        client_protocol: str = "Default",
-    ) -> dict[str, str]:
+        client_protocol: ClientProtocol = "Default",
+    ) -> ClientAccessToken:
+        """A URL and token for a WebSocket client to connect to this hub.
+
+        With an access key the token is signed locally (no request); with an Entra ID
+        credential it comes from ``POST /api/hubs/{hub}/:generateToken``.
+
+        Args:
+            user_id: the user the connection is authenticated as (JWT ``sub``).
+            roles: e.g. ``["webpubsub.sendToGroup", "webpubsub.joinLeaveGroup.chat"]``.
+            groups: groups the connection joins when it connects.
+            minutes_to_expire: token lifetime in minutes, >= 1 (default 60).
+            jwt_headers: extra JWT header fields, e.g. ``{"kid": "..."}`` (key signing only).
+            client_protocol: ``"Default"``, ``"MQTT"`` or ``"SocketIO"`` (case-insensitive);
+                selects the client path.
+
+        Returns:
+            ``{"baseUrl": "ws(s)://<host>/client/hubs/<hub>", "token": "<jwt>",
+            "url": "<baseUrl>?access_token=<jwt>"}``.
+
+        Raises:
+            InvalidArgumentError / InvalidArgumentTypeError: a bad argument.
+            HttpResponseError / ServiceRequestError: only with an Entra ID credential.
+        """
         return await self._run(
             ops.get_client_access_token(
                 self._core,
@@ -376,8 +584,23 @@ class WebPubSubServiceClient:
             )
         )
 
-    @_doc_of(sync.WebPubSubServiceClient.send_request)
+    # -- raw requests and lifetime ---------------------------------------------------------
+
     async def send_request(self, request: HttpRequest | httpx.Request) -> httpx.Response:
+        """Send a raw request with this client's authentication and retries.
+
+        ``request`` is typically built by :mod:`webpubsub.rest`
+        (``build_send_to_all_request(hub, json=...)``, ...). A relative URL
+        (``HttpRequest("HEAD", "/api/health")``) is resolved against the endpoint (or the
+        reverse proxy); each attempt carries a JWT whose ``aud`` is the full request URL.
+
+        Returns:
+            The ``httpx.Response`` whatever its status (``status_code``, ``headers``,
+            ``text``, ``json()``, ``raise_for_status()``); retryable statuses are retried first.
+
+        Raises:
+            ServiceRequestError: the service could not be reached (after retries).
+        """
         return await self._run(send_request(self._core, request))
 
     async def close(self) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import NoReturn
 
+from webpubsub_rest.spec_facts import MINUTES_TO_EXPIRE_DEFAULT
+
 from webpubsub._version import __version__
 from webpubsub.cli import _commands
 from webpubsub.cli._logging import LOG_ENV
@@ -163,7 +165,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="group the connection joins when it connects (repeatable)",
     )
     token.add_argument(
-        "--minutes", type=_positive_int, default=60, help="lifetime in minutes (default: 60)"
+        "--minutes",
+        type=_positive_int,
+        default=MINUTES_TO_EXPIRE_DEFAULT,
+        help=f"lifetime in minutes (default: {MINUTES_TO_EXPIRE_DEFAULT})",
     )
     token.add_argument("--url-only", action="store_true", help="print only the client URL")
     token.set_defaults(handler=_commands.run_token)

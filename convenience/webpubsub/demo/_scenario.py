@@ -14,6 +14,7 @@ from webpubsub.demo._expect import Expected, all_match, seen_through, show
 from webpubsub.demo._report import Check
 from webpubsub.demo._upstream import DemoUpstream, serve_handler
 from webpubsub.events import UserEventRequest, UserEventResponse, WebPubSubEventHandler
+from webpubsub.models import Permission
 
 TIMEOUT = 5.0  # seconds to wait for anything the service should do; only failures wait this long
 BARRIER = "demo-barrier-"
@@ -196,7 +197,7 @@ class Scenario:
 
     async def _permissions(self) -> None:
         alice_id = self._id(self.alice)
-        permission = "sendToGroup"
+        permission: Permission = "sendToGroup"
         self._begin(11, "alice has no role: her sendToGroup(lobby) is refused")
         await self._alice_sends("alice #1", allowed=False)
         has = await self.service.has_permission(permission, alice_id, target_name=LOBBY)

@@ -144,3 +144,51 @@ async def asyncio_detailed(
     response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
+
+
+def request_kwargs(
+    hub: str,
+    user_id: str,
+    *,
+    api_version: ApiVersion,
+    excluded: list[str] | Unset = UNSET,
+    reason: str | Unset = UNSET,
+) -> dict[str, Any]:
+    """Keyword arguments of ``httpx.Request`` / ``httpx.Client.request`` for
+    ``POST /api/hubs/{hub}/users/{user_id}/:closeConnections`` (closeUserConnections): ``method``,
+    ``url`` (relative to the service endpoint, path parameters percent-encoded), ``params``,
+    and ``headers`` / ``content`` / ``json`` when the operation has them.
+    """
+    return _get_kwargs(
+        hub=hub,
+        user_id=user_id,
+        api_version=api_version,
+        excluded=excluded,
+        reason=reason,
+    )
+
+
+def build_request(
+    hub: str,
+    user_id: str,
+    *,
+    api_version: ApiVersion,
+    excluded: list[str] | Unset = UNSET,
+    reason: str | Unset = UNSET,
+) -> httpx.Request:
+    """The ``POST /api/hubs/{hub}/users/{user_id}/:closeConnections`` request (closeUserConnections),
+    with a URL relative to the service endpoint.
+
+    Send it with ``Client`` / ``AuthenticatedClient`` (``get_httpx_client().send``) or any
+    ``httpx.Client`` whose base URL is the endpoint; its headers include the body's
+    Content-Type.
+    """
+    return httpx.Request(
+        **request_kwargs(
+            hub=hub,
+            user_id=user_id,
+            api_version=api_version,
+            excluded=excluded,
+            reason=reason,
+        )
+    )

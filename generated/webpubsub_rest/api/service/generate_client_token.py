@@ -262,3 +262,59 @@ async def asyncio(
             client_type=client_type,
         )
     ).parsed
+
+
+def request_kwargs(
+    hub: str,
+    *,
+    api_version: ApiVersion,
+    user_id: str | Unset = UNSET,
+    role: list[str] | Unset = UNSET,
+    minutes_to_expire: int | Unset = 60,
+    group: list[str] | Unset = UNSET,
+    client_type: ClientType | Unset = UNSET,
+) -> dict[str, Any]:
+    """Keyword arguments of ``httpx.Request`` / ``httpx.Client.request`` for
+    ``POST /api/hubs/{hub}/:generateToken`` (generateClientToken): ``method``,
+    ``url`` (relative to the service endpoint, path parameters percent-encoded), ``params``,
+    and ``headers`` / ``content`` / ``json`` when the operation has them.
+    """
+    return _get_kwargs(
+        hub=hub,
+        api_version=api_version,
+        user_id=user_id,
+        role=role,
+        minutes_to_expire=minutes_to_expire,
+        group=group,
+        client_type=client_type,
+    )
+
+
+def build_request(
+    hub: str,
+    *,
+    api_version: ApiVersion,
+    user_id: str | Unset = UNSET,
+    role: list[str] | Unset = UNSET,
+    minutes_to_expire: int | Unset = 60,
+    group: list[str] | Unset = UNSET,
+    client_type: ClientType | Unset = UNSET,
+) -> httpx.Request:
+    """The ``POST /api/hubs/{hub}/:generateToken`` request (generateClientToken),
+    with a URL relative to the service endpoint.
+
+    Send it with ``Client`` / ``AuthenticatedClient`` (``get_httpx_client().send``) or any
+    ``httpx.Client`` whose base URL is the endpoint; its headers include the body's
+    Content-Type.
+    """
+    return httpx.Request(
+        **request_kwargs(
+            hub=hub,
+            api_version=api_version,
+            user_id=user_id,
+            role=role,
+            minutes_to_expire=minutes_to_expire,
+            group=group,
+            client_type=client_type,
+        )
+    )

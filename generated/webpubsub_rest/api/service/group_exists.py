@@ -125,3 +125,43 @@ async def asyncio_detailed(
     response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
+
+
+def request_kwargs(
+    hub: str,
+    group: str,
+    *,
+    api_version: ApiVersion,
+) -> dict[str, Any]:
+    """Keyword arguments of ``httpx.Request`` / ``httpx.Client.request`` for
+    ``HEAD /api/hubs/{hub}/groups/{group}`` (groupExists): ``method``,
+    ``url`` (relative to the service endpoint, path parameters percent-encoded), ``params``,
+    and ``headers`` / ``content`` / ``json`` when the operation has them.
+    """
+    return _get_kwargs(
+        hub=hub,
+        group=group,
+        api_version=api_version,
+    )
+
+
+def build_request(
+    hub: str,
+    group: str,
+    *,
+    api_version: ApiVersion,
+) -> httpx.Request:
+    """The ``HEAD /api/hubs/{hub}/groups/{group}`` request (groupExists),
+    with a URL relative to the service endpoint.
+
+    Send it with ``Client`` / ``AuthenticatedClient`` (``get_httpx_client().send``) or any
+    ``httpx.Client`` whose base URL is the endpoint; its headers include the body's
+    Content-Type.
+    """
+    return httpx.Request(
+        **request_kwargs(
+            hub=hub,
+            group=group,
+            api_version=api_version,
+        )
+    )

@@ -245,3 +245,55 @@ async def asyncio(
             continuation_token=continuation_token,
         )
     ).parsed
+
+
+def request_kwargs(
+    hub: str,
+    group: str,
+    *,
+    api_version: ApiVersion,
+    maxpagesize: int | Unset = UNSET,
+    top: int | Unset = UNSET,
+    continuation_token: str | Unset = UNSET,
+) -> dict[str, Any]:
+    """Keyword arguments of ``httpx.Request`` / ``httpx.Client.request`` for
+    ``GET /api/hubs/{hub}/groups/{group}/connections`` (listConnectionsInGroup): ``method``,
+    ``url`` (relative to the service endpoint, path parameters percent-encoded), ``params``,
+    and ``headers`` / ``content`` / ``json`` when the operation has them.
+    """
+    return _get_kwargs(
+        hub=hub,
+        group=group,
+        api_version=api_version,
+        maxpagesize=maxpagesize,
+        top=top,
+        continuation_token=continuation_token,
+    )
+
+
+def build_request(
+    hub: str,
+    group: str,
+    *,
+    api_version: ApiVersion,
+    maxpagesize: int | Unset = UNSET,
+    top: int | Unset = UNSET,
+    continuation_token: str | Unset = UNSET,
+) -> httpx.Request:
+    """The ``GET /api/hubs/{hub}/groups/{group}/connections`` request (listConnectionsInGroup),
+    with a URL relative to the service endpoint.
+
+    Send it with ``Client`` / ``AuthenticatedClient`` (``get_httpx_client().send``) or any
+    ``httpx.Client`` whose base URL is the endpoint; its headers include the body's
+    Content-Type.
+    """
+    return httpx.Request(
+        **request_kwargs(
+            hub=hub,
+            group=group,
+            api_version=api_version,
+            maxpagesize=maxpagesize,
+            top=top,
+            continuation_token=continuation_token,
+        )
+    )

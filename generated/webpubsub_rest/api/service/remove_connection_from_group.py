@@ -130,3 +130,47 @@ async def asyncio_detailed(
     response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
+
+
+def request_kwargs(
+    hub: str,
+    group: str,
+    connection_id: str,
+    *,
+    api_version: ApiVersion,
+) -> dict[str, Any]:
+    """Keyword arguments of ``httpx.Request`` / ``httpx.Client.request`` for
+    ``DELETE /api/hubs/{hub}/groups/{group}/connections/{connection_id}`` (removeConnectionFromGroup): ``method``,
+    ``url`` (relative to the service endpoint, path parameters percent-encoded), ``params``,
+    and ``headers`` / ``content`` / ``json`` when the operation has them.
+    """
+    return _get_kwargs(
+        hub=hub,
+        group=group,
+        connection_id=connection_id,
+        api_version=api_version,
+    )
+
+
+def build_request(
+    hub: str,
+    group: str,
+    connection_id: str,
+    *,
+    api_version: ApiVersion,
+) -> httpx.Request:
+    """The ``DELETE /api/hubs/{hub}/groups/{group}/connections/{connection_id}`` request (removeConnectionFromGroup),
+    with a URL relative to the service endpoint.
+
+    Send it with ``Client`` / ``AuthenticatedClient`` (``get_httpx_client().send``) or any
+    ``httpx.Client`` whose base URL is the endpoint; its headers include the body's
+    Content-Type.
+    """
+    return httpx.Request(
+        **request_kwargs(
+            hub=hub,
+            group=group,
+            connection_id=connection_id,
+            api_version=api_version,
+        )
+    )

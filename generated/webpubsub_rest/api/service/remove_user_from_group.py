@@ -130,3 +130,47 @@ async def asyncio_detailed(
     response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
+
+
+def request_kwargs(
+    hub: str,
+    user_id: str,
+    group: str,
+    *,
+    api_version: ApiVersion,
+) -> dict[str, Any]:
+    """Keyword arguments of ``httpx.Request`` / ``httpx.Client.request`` for
+    ``DELETE /api/hubs/{hub}/users/{user_id}/groups/{group}`` (removeUserFromGroup): ``method``,
+    ``url`` (relative to the service endpoint, path parameters percent-encoded), ``params``,
+    and ``headers`` / ``content`` / ``json`` when the operation has them.
+    """
+    return _get_kwargs(
+        hub=hub,
+        user_id=user_id,
+        group=group,
+        api_version=api_version,
+    )
+
+
+def build_request(
+    hub: str,
+    user_id: str,
+    group: str,
+    *,
+    api_version: ApiVersion,
+) -> httpx.Request:
+    """The ``DELETE /api/hubs/{hub}/users/{user_id}/groups/{group}`` request (removeUserFromGroup),
+    with a URL relative to the service endpoint.
+
+    Send it with ``Client`` / ``AuthenticatedClient`` (``get_httpx_client().send``) or any
+    ``httpx.Client`` whose base URL is the endpoint; its headers include the body's
+    Content-Type.
+    """
+    return httpx.Request(
+        **request_kwargs(
+            hub=hub,
+            user_id=user_id,
+            group=group,
+            api_version=api_version,
+        )
+    )

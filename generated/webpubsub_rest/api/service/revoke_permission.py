@@ -142,3 +142,51 @@ async def asyncio_detailed(
     response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
+
+
+def request_kwargs(
+    hub: str,
+    permission: Permission,
+    connection_id: str,
+    *,
+    api_version: ApiVersion,
+    target_name: str | Unset = UNSET,
+) -> dict[str, Any]:
+    """Keyword arguments of ``httpx.Request`` / ``httpx.Client.request`` for
+    ``DELETE /api/hubs/{hub}/permissions/{permission}/connections/{connection_id}`` (revokePermission): ``method``,
+    ``url`` (relative to the service endpoint, path parameters percent-encoded), ``params``,
+    and ``headers`` / ``content`` / ``json`` when the operation has them.
+    """
+    return _get_kwargs(
+        hub=hub,
+        permission=permission,
+        connection_id=connection_id,
+        api_version=api_version,
+        target_name=target_name,
+    )
+
+
+def build_request(
+    hub: str,
+    permission: Permission,
+    connection_id: str,
+    *,
+    api_version: ApiVersion,
+    target_name: str | Unset = UNSET,
+) -> httpx.Request:
+    """The ``DELETE /api/hubs/{hub}/permissions/{permission}/connections/{connection_id}`` request (revokePermission),
+    with a URL relative to the service endpoint.
+
+    Send it with ``Client`` / ``AuthenticatedClient`` (``get_httpx_client().send``) or any
+    ``httpx.Client`` whose base URL is the endpoint; its headers include the body's
+    Content-Type.
+    """
+    return httpx.Request(
+        **request_kwargs(
+            hub=hub,
+            permission=permission,
+            connection_id=connection_id,
+            api_version=api_version,
+            target_name=target_name,
+        )
+    )

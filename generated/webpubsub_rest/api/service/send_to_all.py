@@ -173,3 +173,55 @@ async def asyncio_detailed(
     response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
+
+
+def request_kwargs(
+    hub: str,
+    *,
+    body: TextMessage | JsonMessage | File | Unset = UNSET,
+    api_version: ApiVersion,
+    excluded: list[str] | Unset = UNSET,
+    filter_: str | Unset = UNSET,
+    message_ttl_seconds: int | Unset = UNSET,
+) -> dict[str, Any]:
+    """Keyword arguments of ``httpx.Request`` / ``httpx.Client.request`` for
+    ``POST /api/hubs/{hub}/:send`` (sendToAll): ``method``,
+    ``url`` (relative to the service endpoint, path parameters percent-encoded), ``params``,
+    and ``headers`` / ``content`` / ``json`` when the operation has them.
+    """
+    return _get_kwargs(
+        hub=hub,
+        body=body,
+        api_version=api_version,
+        excluded=excluded,
+        filter_=filter_,
+        message_ttl_seconds=message_ttl_seconds,
+    )
+
+
+def build_request(
+    hub: str,
+    *,
+    body: TextMessage | JsonMessage | File | Unset = UNSET,
+    api_version: ApiVersion,
+    excluded: list[str] | Unset = UNSET,
+    filter_: str | Unset = UNSET,
+    message_ttl_seconds: int | Unset = UNSET,
+) -> httpx.Request:
+    """The ``POST /api/hubs/{hub}/:send`` request (sendToAll),
+    with a URL relative to the service endpoint.
+
+    Send it with ``Client`` / ``AuthenticatedClient`` (``get_httpx_client().send``) or any
+    ``httpx.Client`` whose base URL is the endpoint; its headers include the body's
+    Content-Type.
+    """
+    return httpx.Request(
+        **request_kwargs(
+            hub=hub,
+            body=body,
+            api_version=api_version,
+            excluded=excluded,
+            filter_=filter_,
+            message_ttl_seconds=message_ttl_seconds,
+        )
+    )

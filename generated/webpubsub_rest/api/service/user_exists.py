@@ -125,3 +125,43 @@ async def asyncio_detailed(
     response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
+
+
+def request_kwargs(
+    hub: str,
+    user_id: str,
+    *,
+    api_version: ApiVersion,
+) -> dict[str, Any]:
+    """Keyword arguments of ``httpx.Request`` / ``httpx.Client.request`` for
+    ``HEAD /api/hubs/{hub}/users/{user_id}`` (userExists): ``method``,
+    ``url`` (relative to the service endpoint, path parameters percent-encoded), ``params``,
+    and ``headers`` / ``content`` / ``json`` when the operation has them.
+    """
+    return _get_kwargs(
+        hub=hub,
+        user_id=user_id,
+        api_version=api_version,
+    )
+
+
+def build_request(
+    hub: str,
+    user_id: str,
+    *,
+    api_version: ApiVersion,
+) -> httpx.Request:
+    """The ``HEAD /api/hubs/{hub}/users/{user_id}`` request (userExists),
+    with a URL relative to the service endpoint.
+
+    Send it with ``Client`` / ``AuthenticatedClient`` (``get_httpx_client().send``) or any
+    ``httpx.Client`` whose base URL is the endpoint; its headers include the body's
+    Content-Type.
+    """
+    return httpx.Request(
+        **request_kwargs(
+            hub=hub,
+            user_id=user_id,
+            api_version=api_version,
+        )
+    )
