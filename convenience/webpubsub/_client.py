@@ -14,15 +14,14 @@ from . import _operations as ops
 from ._config import (
     DEFAULT_API_VERSION,
     DEFAULT_TIMEOUT_SECONDS,
-    USER_AGENT,
     build_core,
-    client_timeout,
     connection_string_arguments,
 )
 from ._content import Message
 from ._core import Exchange, FetchToken, Send, ServiceCore
 from ._http_request import HttpRequest, send_request
 from ._paging import ConnectionPages, Page
+from ._transport import default_http_client
 from .exceptions import InvalidArgumentTypeError
 from .models import GroupMember
 
@@ -147,9 +146,7 @@ class WebPubSubServiceClient:
             logging_enable=logging_enable,
         )
         self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(
-            timeout=client_timeout(timeout), headers={"User-Agent": USER_AGENT}
-        )
+        self._http = http_client or default_http_client(timeout)
 
     @classmethod
     def from_connection_string(
