@@ -45,12 +45,12 @@ def default_async_http_client(timeout: float | httpx.Timeout | None) -> httpx.As
 
 @functools.cache
 def async_client_class() -> type[httpx.AsyncClient]:
-    """``httpx_aiohttp.HttpxAiohttpClient`` if it imports, else ``httpx.AsyncClient``.
+    """Our aiohttp-backed client class if ``httpx-aiohttp`` imports, else ``httpx.AsyncClient``.
 
     Cached: a failed import is not retried for every client.
     """
     try:
-        from httpx_aiohttp import HttpxAiohttpClient
+        from ._aiohttp import AiohttpClient
     except ImportError:
         return httpx.AsyncClient
-    return HttpxAiohttpClient
+    return AiohttpClient

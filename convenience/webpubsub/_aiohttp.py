@@ -1,0 +1,111 @@
+"""The aiohttp-backed ``httpx.AsyncClient`` of ``webpubsub[aio]`` (imported only when used).
+
+Built on ``httpx-aiohttp`` with one change: the URL goes to aiohttp exactly as httpx holds it.
+Given a string, aiohttp re-quotes it (``%27`` becomes ``'``), and a REST token's audience is
+the request URL as signed, so the service must see the same bytes the token names.
+"""
+
+from __future__ import annotations
+
+import ssl
+from typing import Any
+
+import aiohttp
+import httpx
+import yarl
+from httpx_aiohttp import AiohttpTransport, HttpxAiohttpClient
+from httpx_aiohttp.transport import AiohttpResponseStream, map_aiohttp_exceptions
+
+_DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+
+
+class ExactUrlAiohttpTransport(AiohttpTransport):
+    """``AiohttpTransport`` that sends ``request.url`` unchanged (no re-quoting by aiohttp)."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if not isinstance(self.client, aiohttp.ClientSession):
+            self.client = self.get_client()
+        timeout = request.extensions.get("timeout", {})
+        body: Any
+        try:
+            body = request.content or None
+        except httpx.RequestNotRead:
+            body = request.stream
+            request.headers.pop("transfer-encoding", None)  # aiohttp frames the stream itself
+        proxy = self.proxy
+        with map_aiohttp_exceptions():
+            response = await self.client.request(
+                request.method,
+                yarl.URL(str(request.url), encoded=True),
+                headers=request.headers,
+                # Only what httpx built: aiohttp would add a Content-Type to a bodiless PUT.
+                skip_auto_headers=("Content-Type",),
+                data=body,
+                allow_redirects=False,
+                auto_decompress=False,
+                compress=False,
+                timeout=aiohttp.ClientTimeout(
+                    sock_connect=timeout.get("connect"),
+                    sock_read=timeout.get("read"),
+                    connect=timeout.get("pool"),
+                ),
+                server_hostname=request.extensions.get("sni_hostname"),
+                proxy=None if proxy is None else str(proxy.url),
+                proxy_auth=None
+                if proxy is None or proxy.auth is None
+                else aiohttp.BasicAuth(*proxy.auth),
+                proxy_headers=None if proxy is None else proxy.headers,
+            ).__aenter__()
+        extensions: dict[str, Any] = {"http_version": b"HTTP/1.1"}
+        if response.reason:
+            extensions["reason_phrase"] = response.reason.encode()
+        return httpx.Response(
+            status_code=response.status,
+            headers=response.raw_headers,
+            stream=AiohttpResponseStream(response),
+            request=request,
+            extensions=extensions,
+        )
+
+
+class AiohttpClient(HttpxAiohttpClient):
+    """``httpx.AsyncClient`` whose transports (direct and proxied) are
+    :class:`ExactUrlAiohttpTransport`."""
+
+    def _init_transport(
+        self,
+        verify: ssl.SSLContext | str | bool = True,
+        cert: Any = None,
+        trust_env: bool = True,
+        http1: bool = True,
+        http2: bool = False,
+        limits: httpx.Limits = _DEFAULT_LIMITS,
+        transport: httpx.AsyncBaseTransport | None = None,
+        **kwargs: Any,
+    ) -> httpx.AsyncBaseTransport:
+        if transport is not None:
+            return transport
+        return ExactUrlAiohttpTransport(
+            verify=verify, cert=cert, trust_env=trust_env, http1=http1, http2=http2, limits=limits
+        )
+
+    def _init_proxy_transport(
+        self,
+        proxy: httpx.Proxy,
+        verify: ssl.SSLContext | str | bool = True,
+        cert: Any = None,
+        trust_env: bool = True,
+        http1: bool = True,
+        http2: bool = False,
+        limits: httpx.Limits = _DEFAULT_LIMITS,
+        **kwargs: Any,
+    ) -> httpx.AsyncBaseTransport:
+        return ExactUrlAiohttpTransport(
+            verify=verify,
+            cert=cert,
+            trust_env=trust_env,
+            http1=http1,
+            http2=http2,
+            limits=limits,
+            proxy=proxy,
+        )
