@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
-from .results import BenchmarkResult, Check
+from .results import BenchmarkResult, Check, Growth
 
 _MEASUREMENT_HEADERS = (
     "benchmark",
@@ -42,12 +43,20 @@ METHOD = """\
 
 
 def text(results: Sequence[BenchmarkResult]) -> str:
-    """The terminal form: measurements then the target checks."""
+    """The terminal form: measurements, growth tables, then the target checks."""
+    growth = "".join(
+        f"{g.title} ({g.unit})\n{_growth_aligned(g)}\n\n" for r in results for g in r.growth
+    )
     return (
         _aligned(_MEASUREMENT_HEADERS, _measurement_rows(results))
         + "\n\n"
+        + growth
         + _aligned(_CHECK_HEADERS, _check_rows(results))
     )
+
+
+def _growth_aligned(growth: Growth) -> str:
+    return _aligned(*_growth_rows(growth))
 
 
 def markdown(
@@ -67,6 +76,7 @@ def markdown(
         "",
         _markdown(_MEASUREMENT_HEADERS, _measurement_rows(results)),
         "",
+        *_growth_sections(results),
         "![results](results.png)",
         "",
         "## Notes",
@@ -78,6 +88,30 @@ def markdown(
     parts += ["", "## Machine", "", _markdown(("", ""), list(machine.items()))]
     parts += ["", "## Method", "", METHOD]
     return "\n".join(parts)
+
+
+def _growth_sections(results: Sequence[BenchmarkResult]) -> list[str]:
+    growths = [growth for result in results for growth in result.growth]
+    if not growths:
+        return []
+    parts = ["## Growth", ""]
+    for growth in growths:
+        parts += [f"**{growth.title}** ({growth.unit})", "", growth_table(growth), ""]
+    return parts
+
+
+def growth_table(growth: Growth) -> str:
+    """Markdown: one row per contender, one column per work size."""
+    return _markdown(*_growth_rows(growth))
+
+
+def _growth_rows(growth: Growth) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+    headers = (growth.x_label, *(f"{x:,}" for x in growth.xs))
+    rows = [
+        (contender, *("-" if math.isnan(value) else _number(value) for value in values))
+        for contender, values in growth.lines.items()
+    ]
+    return headers, rows
 
 
 def _measurement_rows(results: Sequence[BenchmarkResult]) -> list[tuple[str, ...]]:

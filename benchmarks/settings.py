@@ -14,6 +14,8 @@ class Settings:
     async_calls: int
     async_rounds: int
     async_in_flight: int
+    async_growth_widths: tuple[int, ...]
+    async_growth_rounds: int
     token_calls: int
     token_rounds: int
     import_runs: int
@@ -32,6 +34,8 @@ DEFAULT = Settings(
     async_calls=3000,
     async_rounds=5,
     async_in_flight=64,
+    async_growth_widths=(1, 8, 64, 256),
+    async_growth_rounds=3,
     token_calls=5000,
     token_rounds=7,
     import_runs=9,
@@ -49,6 +53,8 @@ QUICK = Settings(
     async_calls=256,
     async_rounds=2,
     async_in_flight=64,
+    async_growth_widths=(1, 8, 64, 256),
+    async_growth_rounds=1,
     token_calls=300,
     token_rounds=2,
     import_runs=3,
