@@ -21,8 +21,11 @@ class Settings:
     import_runs: int
     fanout_clients: int
     fanout_messages: int
-    fanout_processes: int
     fanout_rounds: int
+    fanout_growth_clients: tuple[int, ...]
+    fanout_growth_deliveries: int
+    memory_connections: tuple[int, ...]
+    memory_groups: int
     warmup_calls: int
     quick: bool
 
@@ -41,8 +44,11 @@ DEFAULT = Settings(
     import_runs=9,
     fanout_clients=1000,
     fanout_messages=300,
-    fanout_processes=1,
     fanout_rounds=3,
+    fanout_growth_clients=(100, 1000, 5000, 10000),
+    fanout_growth_deliveries=150_000,
+    memory_connections=(1000, 5000),
+    memory_groups=10,
     warmup_calls=200,
     quick=False,
 )
@@ -60,8 +66,11 @@ QUICK = Settings(
     import_runs=3,
     fanout_clients=100,
     fanout_messages=20,
-    fanout_processes=1,
     fanout_rounds=1,
+    fanout_growth_clients=(100, 300),
+    fanout_growth_deliveries=5000,
+    memory_connections=(200,),
+    memory_groups=10,
     warmup_calls=20,
     quick=True,
 )
