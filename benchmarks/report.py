@@ -26,19 +26,27 @@ METHOD = """\
   cost); **emulator CPU us/call**: CPU time of the emulator process per call (read from
   `/proc`, Linux only). Sequential calls take roughly the sum of the two, which is why a
   client twice as cheap is less than twice as fast against a server of fixed cost.
-- **async**: the same call on each async client (ours on httpx, the official one on
-  aiohttp), 64 requests in flight on one event loop.
-- **raw httpx**: the same request (URL, token, headers, body) built and signed once, then
-  posted with bare `httpx.Client` / `httpx.AsyncClient` (default pool limits, as our
-  client uses): the transport limit.
+- **async**: the same call on each async client, 64 requests in flight on one event loop:
+  ours as installed with `webpubsub[aio]` (aiohttp through the httpx-aiohttp transport),
+  ours given a plain `httpx.AsyncClient` (as without the extra), the official one
+  (aiohttp). The growth table repeats this at 1, 8, 64 and 256 in flight.
+- **raw httpx / raw httpx-aiohttp**: the same request (URL, token, headers, body) built and
+  signed once, then posted with bare `httpx.Client` / `httpx.AsyncClient` (default pool
+  limits, as our client uses) or with the aiohttp-backed client ours sends with by default:
+  the transport limit. The async target compares ours with the transport it uses.
 - **tokens**: `get_client_access_token(user_id, roles, groups, minutes_to_expire)` signed
   locally with the access key; both clients must sign the same claims.
-- **import**: `from <package> import WebPubSubServiceClient`, timed inside a fresh
-  interpreter per run (start-up of the interpreter itself excluded), runs interleaved.
-- **fanout**: raw WebSocket clients held by a separate load-generator process; broadcasts
-  posted with the presigned raw request; deliveries/s = deliveries / (last receipt - first
-  send) over a back-to-back burst; latency = receipt - send time, measured on a second
-  phase paced at half the measured throughput.
+- **import**: `from <package> import WebPubSubServiceClient` then `from_connection_string`,
+  timed inside a fresh interpreter per run (start-up of the interpreter itself excluded),
+  runs interleaved, each package in a production-like venv of its own (runtime
+  dependencies only, created once under `.venv-bench/`).
+- **fanout**: raw WebSocket clients held by separate load-generator processes (up to 5,000
+  each); broadcasts posted with the presigned raw request; deliveries/s = deliveries /
+  (last receipt - first send) over a back-to-back burst; latency = receipt - send time,
+  measured on a second phase paced at half the measured throughput. The growth tables
+  repeat both at 100 to 10,000 clients.
+- **memory**: resident memory growth of a fresh emulator process while idle raw clients
+  connect, then clients whose tokens put each in 10 groups.
 """
 
 

@@ -37,7 +37,12 @@ class ExactUrlAiohttpTransport(AiohttpTransport):
             response = await self.client.request(
                 request.method,
                 yarl.URL(str(request.url), encoded=True),
-                headers=request.headers,
+                # Decoded once here: handed httpx.Headers, aiohttp decodes every name and
+                # value through them again (measured: a tenth of the client's CPU per call).
+                headers=[
+                    (name.decode("latin-1"), value.decode("latin-1"))
+                    for name, value in request.headers.raw
+                ],
                 # Only what httpx built: aiohttp would add a Content-Type to a bodiless PUT.
                 skip_auto_headers=("Content-Type",),
                 data=body,
