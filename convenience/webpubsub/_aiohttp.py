@@ -7,6 +7,7 @@ the request URL as signed, so the service must see the same bytes the token name
 
 from __future__ import annotations
 
+import asyncio
 import ssl
 from typing import Any
 
@@ -20,9 +21,19 @@ _DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20
 
 
 class ExactUrlAiohttpTransport(AiohttpTransport):
-    """``AiohttpTransport`` that sends ``request.url`` unchanged (no re-quoting by aiohttp)."""
+    """``AiohttpTransport`` that sends ``request.url`` unchanged (no re-quoting by aiohttp).
+
+    aiohttp runs on asyncio only: under another event loop (trio) requests go through
+    httpx's own transport instead, with the same TLS settings, limits and proxy.
+    """
+
+    _without_asyncio: httpx.AsyncHTTPTransport | None = None
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return await self._httpx_transport().handle_async_request(request)
         if not isinstance(self.client, aiohttp.ClientSession):
             self.client = self.get_client()
         timeout = request.extensions.get("timeout", {})
@@ -71,6 +82,18 @@ class ExactUrlAiohttpTransport(AiohttpTransport):
             request=request,
             extensions=extensions,
         )
+
+    def _httpx_transport(self) -> httpx.AsyncHTTPTransport:
+        if self._without_asyncio is None:
+            self._without_asyncio = httpx.AsyncHTTPTransport(
+                verify=self.ssl_context, limits=self.limits, proxy=self.proxy
+            )
+        return self._without_asyncio
+
+    async def aclose(self) -> None:
+        if self._without_asyncio is not None:
+            await self._without_asyncio.aclose()
+        await super().aclose()
 
 
 class AiohttpClient(HttpxAiohttpClient):
