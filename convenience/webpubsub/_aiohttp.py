@@ -1,23 +1,69 @@
 """The aiohttp-backed ``httpx.AsyncClient`` of ``webpubsub[aio]`` (imported only when used).
 
-Built on ``httpx-aiohttp`` with one change: the URL goes to aiohttp exactly as httpx holds it.
-Given a string, aiohttp re-quotes it (``%27`` becomes ``'``), and a REST token's audience is
-the request URL as signed, so the service must see the same bytes the token names.
+Built on ``httpx-aiohttp`` with two changes:
+
+* the URL goes to aiohttp exactly as httpx holds it. Given a string, aiohttp re-quotes it
+  (``%27`` becomes ``'``), and a REST token's audience is the request URL as signed, so the
+  service must see the same bytes the token names;
+* aiohttp errors become the httpx errors httpx itself raises in the same situation. In
+  particular a connection dropped after the request went out is a ``RemoteProtocolError``
+  (as with httpx), not a connect error: retrying a POST that may have been performed could
+  deliver a message twice, so it must not look like a request that never left.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ssl
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import aiohttp
 import httpx
 import yarl
 from httpx_aiohttp import AiohttpTransport, HttpxAiohttpClient
-from httpx_aiohttp.transport import AiohttpResponseStream, map_aiohttp_exceptions
 
 _DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+
+
+@contextlib.contextmanager
+def _httpx_errors() -> Iterator[None]:
+    """Raise aiohttp's errors as the httpx error of the same meaning."""
+    try:
+        yield
+    except aiohttp.ClientProxyConnectionError as error:
+        raise httpx.ProxyError(str(error)) from error
+    except aiohttp.ClientConnectorError as error:  # the connection could not be opened
+        raise httpx.ConnectError(str(error)) from error
+    except aiohttp.ConnectionTimeoutError as error:  # connecting, or waiting for the pool
+        raise httpx.ConnectTimeout(str(error)) from error
+    except aiohttp.ServerTimeoutError as error:
+        raise httpx.ReadTimeout(str(error)) from error
+    except aiohttp.ServerDisconnectedError as error:
+        raise httpx.RemoteProtocolError(str(error) or "server disconnected") from error
+    except (aiohttp.InvalidURL, aiohttp.NonHttpUrlClientError) as error:
+        raise httpx.UnsupportedProtocol(str(error)) from error
+    except (aiohttp.ClientResponseError, aiohttp.ClientPayloadError) as error:
+        raise httpx.RemoteProtocolError(str(error)) from error
+    except aiohttp.ClientError as error:  # reset, broken pipe, ... once connected
+        raise httpx.ReadError(str(error) or type(error).__name__) from error
+
+
+class _ResponseBody(httpx.AsyncByteStream):
+    """The body of an aiohttp response, read as httpx reads one."""
+
+    def __init__(self, response: aiohttp.ClientResponse) -> None:
+        self._response = response
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        with _httpx_errors():
+            async for chunk in self._response.content.iter_any():
+                yield chunk
+
+    async def aclose(self) -> None:
+        with _httpx_errors():
+            self._response.release()
 
 
 class ExactUrlAiohttpTransport(AiohttpTransport):
@@ -44,7 +90,7 @@ class ExactUrlAiohttpTransport(AiohttpTransport):
             body = request.stream
             request.headers.pop("transfer-encoding", None)  # aiohttp frames the stream itself
         proxy = self.proxy
-        with map_aiohttp_exceptions():
+        with _httpx_errors():
             response = await self.client.request(
                 request.method,
                 yarl.URL(str(request.url), encoded=True),
@@ -78,7 +124,7 @@ class ExactUrlAiohttpTransport(AiohttpTransport):
         return httpx.Response(
             status_code=response.status,
             headers=response.raw_headers,
-            stream=AiohttpResponseStream(response),
+            stream=_ResponseBody(response),
             request=request,
             extensions=extensions,
         )
