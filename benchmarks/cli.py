@@ -13,7 +13,7 @@ from pathlib import Path
 
 from webpubsub_emulator import DEFAULT_ACCESS_KEY
 
-from . import fanout, imports, report, rest_async, rest_sync, tokens
+from . import emulator_memory, fanout, imports, report, rest_async, rest_sync, tokens
 from .emulator_process import EmulatorProcess
 from .machine import describe
 from .plot import draw
@@ -21,7 +21,7 @@ from .profiles import profile_clients
 from .results import BenchmarkResult
 from .settings import DEFAULT, QUICK, Settings
 
-NAMES = ("sync", "async", "tokens", "import", "fanout")
+NAMES = ("sync", "async", "tokens", "import", "fanout", "memory")
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -47,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
             "tokens": lambda: tokens.run(DEFAULT_ACCESS_KEY, settings),
             "import": lambda: imports.run(settings),
             "fanout": lambda: _fanout(args, out_dir, settings),
+            "memory": lambda: emulator_memory.run(settings),
         }
         for name in chosen:
             print(f"[{time.perf_counter() - started:6.1f}s] {name} ...", flush=True)

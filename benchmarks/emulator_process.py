@@ -74,6 +74,22 @@ class EmulatorProcess:
         fields = stat.rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
 
+    def rss_bytes(self) -> int | None:
+        """Resident memory of the emulator process in bytes, or None if unknown.
+
+        Read from ``/proc/<pid>/status`` (``VmRSS``), so only on Linux.
+        """
+        if self._process is None:
+            return None
+        try:
+            status = Path(f"/proc/{self._process.pid}/status").read_text()
+        except OSError:
+            return None
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+        return None
+
     def __exit__(
         self,
         exc_type: type[BaseException] | None,

@@ -14,6 +14,7 @@ Broadcasts are posted with the presigned raw httpx request, so no SDK cost is in
 from __future__ import annotations
 
 import json
+import math
 import statistics
 import time
 from collections.abc import Iterator, Sequence
@@ -28,7 +29,7 @@ from .child_process import Lines, finish, spawn
 from .emulator_process import EmulatorProcess
 from .latency_histogram import merge, quantile
 from .raw_transport import PresignedSendToAll
-from .results import BenchmarkResult, Check, Series
+from .results import BenchmarkResult, Check, Growth, Series
 from .settings import Settings
 
 HUB = "bench_fanout"
@@ -43,6 +44,8 @@ _LATENCY_MESSAGES = 100
 _LATENCY_SECONDS = 10.0
 # Message numbers of successive sessions never overlap, so a late frame is never miscounted.
 _SESSION_STRIDE = 1_000_000
+# Clients one load-generator process holds: one core's worth of receiving at 100,000/s.
+_CLIENTS_PER_PROCESS = 5000
 
 
 @attrs.frozen
@@ -84,41 +87,73 @@ class LoadGenerator:
 
 
 def run(emulator: EmulatorProcess, settings: Settings) -> BenchmarkResult:
-    """Connect ``settings.fanout_clients`` clients, then measure throughput and latency."""
-    client_url = _client_url(emulator.endpoint, emulator.access_key)
+    """Connect ``settings.fanout_clients`` clients, then measure throughput and latency; then
+    the same at each of ``settings.fanout_growth_clients`` (fewer broadcasts when larger)."""
+    headline = _measure(
+        emulator, settings.fanout_clients, settings.fanout_messages, settings.fanout_rounds
+    )
+    growth: dict[int, Measured] = {}
+    for clients in settings.fanout_growth_clients:
+        if clients == settings.fanout_clients:
+            growth[clients] = headline
+        else:
+            messages = max(
+                10, min(settings.fanout_messages, settings.fanout_growth_deliveries // clients)
+            )
+            growth[clients] = _measure(emulator, clients, messages, 1)
+    return _result(settings, headline, growth)
+
+
+@attrs.frozen
+class Measured:
+    """Throughput bursts and the paced latency session at one number of clients."""
+
+    clients: int
+    bursts: list[Session]
+    paced: Session
+    interval: float
+
+    @property
+    def rate(self) -> float:
+        return statistics.median(b.rate for b in self.bursts)
+
+
+def _measure(emulator: EmulatorProcess, clients: int, messages: int, rounds: int) -> Measured:
+    url = client_url(emulator.endpoint, emulator.access_key)
     sender = PresignedSendToAll(emulator.endpoint, emulator.access_key, HUB, "text/plain")
-    with httpx.Client() as http, _load_generators(client_url, settings) as generators:
+    with httpx.Client() as http, load_generators(url, clients) as generators:
         next_first = _warm_up(generators, sender, http)
         bursts: list[Session] = []
-        for _ in range(settings.fanout_rounds):
+        for _ in range(rounds):
             next_first += _SESSION_STRIDE
-            bursts.append(
-                _session(generators, sender, http, next_first, settings.fanout_messages, None)
-            )
-        capacity = statistics.median(b.rate for b in bursts) / settings.fanout_clients
+            bursts.append(_session(generators, sender, http, next_first, messages, None))
+        capacity = statistics.median(b.rate for b in bursts) / clients
         interval = 1.0 / max(capacity * _LATENCY_LOAD, 1.0)
-        latency_count = max(
-            1,
-            min(_LATENCY_MESSAGES, settings.fanout_messages, int(_LATENCY_SECONDS / interval)),
-        )
+        latency_count = max(1, min(_LATENCY_MESSAGES, messages, int(_LATENCY_SECONDS / interval)))
         paced = _session(
             generators, sender, http, next_first + _SESSION_STRIDE, latency_count, interval
         )
-    return _result(settings, bursts, paced, interval)
+    return Measured(clients, bursts, paced, interval)
 
 
-def _client_url(endpoint: str, access_key: str) -> str:
+def client_url(endpoint: str, access_key: str, groups: Sequence[str] = ()) -> str:
+    """The WebSocket URL of a raw client of the benchmark hub, in ``groups`` from the start."""
     # A client access token as the service issues it: aud is the client endpoint of the hub.
     now = int(time.time())
     audience = f"{endpoint.lower().rstrip('/')}/client/hubs/{HUB}"
-    token = jwt.encode({"aud": audience, "iat": now, "exp": now + 3600}, access_key, "HS256")
+    claims: dict[str, Any] = {"aud": audience, "iat": now, "exp": now + 3600}
+    if groups:
+        claims["webpubsub.group"] = list(groups)
+    token = jwt.encode(claims, access_key, "HS256")
     websocket_origin = "ws" + endpoint.removeprefix("http")  # http -> ws, https -> wss
     return f"{websocket_origin}/client/hubs/{HUB}?access_token={token}"
 
 
 @contextmanager
-def _load_generators(url: str, settings: Settings) -> Iterator[list[LoadGenerator]]:
-    shares = _split(settings.fanout_clients, settings.fanout_processes)
+def load_generators(url: str, clients: int) -> Iterator[list[LoadGenerator]]:
+    """``clients`` WebSocket clients connected to ``url``, held by load-generator processes
+    (one per ``_CLIENTS_PER_PROCESS``); closed on exit."""
+    shares = _split(clients, math.ceil(clients / _CLIENTS_PER_PROCESS))
     with ExitStack() as stack:
         generators = []
         for share in shares:
@@ -191,36 +226,41 @@ def _session(
     )
 
 
-def _result(
-    settings: Settings, bursts: list[Session], paced: Session, interval: float
-) -> BenchmarkResult:
-    rates = tuple(burst.rate for burst in bursts)
-    lost = sum(s.expected - s.delivered for s in [*bursts, paced])
-    duplicated = sum(s.duplicates for s in [*bursts, paced])
+def _result(settings: Settings, headline: Measured, growth: dict[int, Measured]) -> BenchmarkResult:
+    measured = [headline, *(m for m in growth.values() if m is not headline)]
+    sessions = [s for m in measured for s in (*m.bursts, m.paced)]
+    lost = sum(s.expected - s.delivered for s in sessions)
+    duplicated = sum(s.duplicates for s in sessions)
+    bursts, paced = headline.bursts, headline.paced
     burst_p50 = statistics.median(b.latency_ms(0.5) for b in bursts)
     burst_p99 = statistics.median(b.latency_ms(0.99) for b in bursts)
+    clients = settings.fanout_clients
     notes = (
-        f"{settings.fanout_clients} raw WebSocket clients in {settings.fanout_processes} "
-        f"load-generator process(es); emulator in its own process",
+        f"{clients} raw WebSocket clients in {math.ceil(clients / _CLIENTS_PER_PROCESS)} "
+        "load-generator process(es); emulator in its own process",
         f"throughput: {settings.fanout_messages} broadcasts back to back per round, "
         f"{settings.fanout_rounds} rounds; latency under that burst: p50 {burst_p50:.1f} ms, "
         f"p99 {burst_p99:.1f} ms (includes queueing)",
-        f"latency phase: {paced.expected // max(settings.fanout_clients, 1)} broadcasts paced "
-        f"every {interval * 1000:.1f} ms ({_LATENCY_LOAD:.0%} of measured throughput)",
-        f"lost deliveries: {lost}, duplicated deliveries: {duplicated}",
+        f"latency phase: {paced.expected // max(clients, 1)} broadcasts paced "
+        f"every {headline.interval * 1000:.1f} ms ({_LATENCY_LOAD:.0%} of measured throughput)",
+        "growth: one burst round per size of about "
+        f"{settings.fanout_growth_deliveries:,} deliveries (10 to {settings.fanout_messages} "
+        "broadcasts), then its own paced latency phase",
+        f"lost deliveries: {lost}, duplicated deliveries: {duplicated} (all sizes)",
     )
+    sizes = tuple(growth)
     return BenchmarkResult(
         name="fanout",
-        title=f"emulator broadcast to {settings.fanout_clients} WebSocket clients",
+        title=f"emulator broadcast to {clients} WebSocket clients",
         series=(
-            Series(EMULATOR, "deliveries/s", rates),
+            Series(EMULATOR, "deliveries/s", tuple(b.rate for b in bursts)),
             Series(EMULATOR, "p50 latency ms", (paced.latency_ms(0.5),), higher_is_better=False),
             Series(EMULATOR, "p99 latency ms", (paced.latency_ms(0.99),), higher_is_better=False),
         ),
         checks=(
             Check(
                 "fanout: deliveries/s",
-                statistics.median(rates),
+                headline.rate,
                 TARGET_DELIVERIES_PER_SECOND,
                 True,
                 suffix="/s",
@@ -228,4 +268,24 @@ def _result(
             Check("fanout: lost + duplicated deliveries", lost + duplicated, 0, False, suffix=""),
         ),
         notes=notes,
+        growth=(
+            Growth(
+                title="fan-out throughput by connected clients",
+                x_label="clients",
+                xs=sizes,
+                unit="deliveries/s",
+                lines={EMULATOR: tuple(growth[n].rate for n in sizes)},
+            ),
+            Growth(
+                title="fan-out latency (paced at half capacity) by connected clients",
+                x_label="clients",
+                xs=sizes,
+                unit="ms",
+                lines={
+                    "p50": tuple(growth[n].paced.latency_ms(0.5) for n in sizes),
+                    "p99": tuple(growth[n].paced.latency_ms(0.99) for n in sizes),
+                },
+                higher_is_better=False,
+            ),
+        ),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-def raise_open_file_limit(wanted: int = 8192) -> None:
+def raise_open_file_limit(wanted: int = 32768) -> None:
     """Lift the soft ``RLIMIT_NOFILE`` towards ``wanted`` (never above the hard limit).
 
     A no-op where the ``resource`` module does not exist (Windows).

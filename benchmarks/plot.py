@@ -6,9 +6,15 @@ import math
 from collections.abc import Sequence
 from pathlib import Path
 
-from .results import BenchmarkResult, Check, Series
+from .results import BenchmarkResult, Check, Growth, Series
 
-_COLOURS = {"webpubsub": "#2b7bba", "official 1.3.0": "#d95f02", "raw httpx": "#7f7f7f"}
+_COLOURS = {
+    "webpubsub": "#2b7bba",
+    "webpubsub on httpx": "#9ecae1",
+    "official 1.3.0": "#d95f02",
+    "raw httpx": "#7f7f7f",
+    "raw httpx-aiohttp": "#3f3f3f",
+}
 _DEFAULT_COLOUR = "#1b9e77"
 _COLUMNS = 3
 
@@ -21,13 +27,17 @@ def draw(results: Sequence[BenchmarkResult], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     panels = _panels(results)
-    columns = min(_COLUMNS, len(panels))
-    rows = math.ceil(len(panels) / columns)
+    growths = [growth for result in results for growth in result.growth]
+    count = len(panels) + len(growths)
+    columns = min(_COLUMNS, count)
+    rows = math.ceil(count / columns)
     figure, axes = plt.subplots(rows, columns, figsize=(5.5 * columns, 2.8 * rows), squeeze=False)
-    for axis in axes.flat[len(panels) :]:
+    for axis in axes.flat[count:]:
         axis.set_visible(False)
     for axis, (result, group) in zip(axes.flat, panels, strict=False):
         _draw_panel(axis, result, group)
+    for axis, growth in zip(axes.flat[len(panels) :], growths, strict=False):
+        _draw_growth(axis, growth)
     figure.suptitle("webpubsub benchmarks (bar = median, whiskers = min-max, dots = rounds)")
     figure.tight_layout()
     figure.savefig(path, dpi=100)
@@ -81,3 +91,30 @@ def _draw_panel(axis: object, result: BenchmarkResult, group: list[Series]) -> N
 def _verdict(check: Check) -> str:
     label = check.label.split(": ", 1)[-1]
     return f"{label} {check.value_text} ({check.target_text}) {'met' if check.met else 'MISSED'}"
+
+
+def _draw_growth(axis: object, growth: Growth) -> None:
+    """Median per work size, one line per contender, both axes logarithmic."""
+    from matplotlib.axes import Axes
+
+    assert isinstance(axis, Axes)
+    for contender, values in growth.lines.items():
+        points = [(x, y) for x, y in zip(growth.xs, values, strict=True) if not math.isnan(y)]
+        if points:
+            axis.plot(
+                [x for x, _ in points],
+                [y for _, y in points],
+                marker="o",
+                label=contender,
+                color=_COLOURS.get(contender),
+            )
+    axis.set_xscale("log")
+    axis.set_yscale("log")
+    axis.set_xticks(list(growth.xs), [f"{x:,}" for x in growth.xs])
+    axis.set_xlabel(growth.x_label)
+    axis.set_ylabel(
+        f"{growth.unit} ({'higher' if growth.higher_is_better else 'lower'} is better)",
+        fontsize=7,
+    )
+    axis.set_title(f"growth: {growth.title}", fontsize=8)
+    axis.legend(fontsize=6)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
-from .results import BenchmarkResult, Check
+from .results import BenchmarkResult, Check, Growth
 
 _MEASUREMENT_HEADERS = (
     "benchmark",
@@ -25,29 +26,45 @@ METHOD = """\
   cost); **emulator CPU us/call**: CPU time of the emulator process per call (read from
   `/proc`, Linux only). Sequential calls take roughly the sum of the two, which is why a
   client twice as cheap is less than twice as fast against a server of fixed cost.
-- **async**: the same call on each async client (ours on httpx, the official one on
-  aiohttp), 64 requests in flight on one event loop.
-- **raw httpx**: the same request (URL, token, headers, body) built and signed once, then
-  posted with bare `httpx.Client` / `httpx.AsyncClient` (default pool limits, as our
-  client uses): the transport limit.
+- **async**: the same call on each async client, 64 requests in flight on one event loop:
+  ours as installed with `webpubsub[aio]` (aiohttp through the httpx-aiohttp transport),
+  ours given a plain `httpx.AsyncClient` (as without the extra), the official one
+  (aiohttp). The growth table repeats this at 1, 8, 64 and 256 in flight.
+- **raw httpx / raw httpx-aiohttp**: the same request (URL, token, headers, body) built and
+  signed once, then posted with bare `httpx.Client` / `httpx.AsyncClient` (default pool
+  limits, as our client uses) or with the aiohttp-backed client ours sends with by default:
+  the transport limit. The async target compares ours with the transport it uses.
 - **tokens**: `get_client_access_token(user_id, roles, groups, minutes_to_expire)` signed
   locally with the access key; both clients must sign the same claims.
-- **import**: `from <package> import WebPubSubServiceClient`, timed inside a fresh
-  interpreter per run (start-up of the interpreter itself excluded), runs interleaved.
-- **fanout**: raw WebSocket clients held by a separate load-generator process; broadcasts
-  posted with the presigned raw request; deliveries/s = deliveries / (last receipt - first
-  send) over a back-to-back burst; latency = receipt - send time, measured on a second
-  phase paced at half the measured throughput.
+- **import**: `from <package> import WebPubSubServiceClient` then `from_connection_string`,
+  timed inside a fresh interpreter per run (start-up of the interpreter itself excluded),
+  runs interleaved, each package in a production-like venv of its own (runtime
+  dependencies only, created once under `.venv-bench/`).
+- **fanout**: raw WebSocket clients held by separate load-generator processes (up to 5,000
+  each); broadcasts posted with the presigned raw request; deliveries/s = deliveries /
+  (last receipt - first send) over a back-to-back burst; latency = receipt - send time,
+  measured on a second phase paced at half the measured throughput. The growth tables
+  repeat both at 100 to 10,000 clients.
+- **memory**: resident memory growth of a fresh emulator process while idle raw clients
+  connect, then clients whose tokens put each in 10 groups.
 """
 
 
 def text(results: Sequence[BenchmarkResult]) -> str:
-    """The terminal form: measurements then the target checks."""
+    """The terminal form: measurements, growth tables, then the target checks."""
+    growth = "".join(
+        f"{g.title} ({g.unit})\n{_growth_aligned(g)}\n\n" for r in results for g in r.growth
+    )
     return (
         _aligned(_MEASUREMENT_HEADERS, _measurement_rows(results))
         + "\n\n"
+        + growth
         + _aligned(_CHECK_HEADERS, _check_rows(results))
     )
+
+
+def _growth_aligned(growth: Growth) -> str:
+    return _aligned(*_growth_rows(growth))
 
 
 def markdown(
@@ -67,6 +84,7 @@ def markdown(
         "",
         _markdown(_MEASUREMENT_HEADERS, _measurement_rows(results)),
         "",
+        *_growth_sections(results),
         "![results](results.png)",
         "",
         "## Notes",
@@ -78,6 +96,30 @@ def markdown(
     parts += ["", "## Machine", "", _markdown(("", ""), list(machine.items()))]
     parts += ["", "## Method", "", METHOD]
     return "\n".join(parts)
+
+
+def _growth_sections(results: Sequence[BenchmarkResult]) -> list[str]:
+    growths = [growth for result in results for growth in result.growth]
+    if not growths:
+        return []
+    parts = ["## Growth", ""]
+    for growth in growths:
+        parts += [f"**{growth.title}** ({growth.unit})", "", growth_table(growth), ""]
+    return parts
+
+
+def growth_table(growth: Growth) -> str:
+    """Markdown: one row per contender, one column per work size."""
+    return _markdown(*_growth_rows(growth))
+
+
+def _growth_rows(growth: Growth) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+    headers = (growth.x_label, *(f"{x:,}" for x in growth.xs))
+    rows = [
+        (contender, *("-" if math.isnan(value) else _number(value) for value in values))
+        for contender, values in growth.lines.items()
+    ]
+    return headers, rows
 
 
 def _measurement_rows(results: Sequence[BenchmarkResult]) -> list[tuple[str, ...]]:

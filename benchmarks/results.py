@@ -67,6 +67,22 @@ class Check:
 
 
 @attrs.frozen
+class Growth:
+    """How a measure changes with the amount of work: one line per contender.
+
+    ``xs`` are the work sizes (e.g. requests in flight, clients); ``lines[contender][i]`` is
+    the median measurement at ``xs[i]`` in ``unit`` (NaN where it was not measured).
+    """
+
+    title: str
+    x_label: str
+    xs: tuple[int, ...]
+    unit: str
+    lines: dict[str, tuple[float, ...]]
+    higher_is_better: bool = True
+
+
+@attrs.frozen
 class BenchmarkResult:
     """The outcome of one benchmark; ``series[0].unit`` is the headline unit for plots."""
 
@@ -75,6 +91,7 @@ class BenchmarkResult:
     series: tuple[Series, ...]
     checks: tuple[Check, ...]
     notes: tuple[str, ...] = ()
+    growth: tuple[Growth, ...] = ()
 
     def median(self, contender: str, unit: str | None = None) -> float:
         """Median of ``contender``'s series (the first one with ``unit`` if given).

@@ -14,13 +14,18 @@ class Settings:
     async_calls: int
     async_rounds: int
     async_in_flight: int
+    async_growth_widths: tuple[int, ...]
+    async_growth_rounds: int
     token_calls: int
     token_rounds: int
     import_runs: int
     fanout_clients: int
     fanout_messages: int
-    fanout_processes: int
     fanout_rounds: int
+    fanout_growth_clients: tuple[int, ...]
+    fanout_growth_deliveries: int
+    memory_connections: tuple[int, ...]
+    memory_groups: int
     warmup_calls: int
     quick: bool
 
@@ -32,13 +37,18 @@ DEFAULT = Settings(
     async_calls=3000,
     async_rounds=5,
     async_in_flight=64,
+    async_growth_widths=(1, 8, 64, 256),
+    async_growth_rounds=3,
     token_calls=5000,
     token_rounds=7,
     import_runs=9,
     fanout_clients=1000,
     fanout_messages=300,
-    fanout_processes=1,
     fanout_rounds=3,
+    fanout_growth_clients=(100, 1000, 5000, 10000),
+    fanout_growth_deliveries=150_000,
+    memory_connections=(1000, 5000),
+    memory_groups=10,
     warmup_calls=200,
     quick=False,
 )
@@ -49,13 +59,18 @@ QUICK = Settings(
     async_calls=256,
     async_rounds=2,
     async_in_flight=64,
+    async_growth_widths=(1, 8, 64, 256),
+    async_growth_rounds=1,
     token_calls=300,
     token_rounds=2,
     import_runs=3,
     fanout_clients=100,
     fanout_messages=20,
-    fanout_processes=1,
     fanout_rounds=1,
+    fanout_growth_clients=(100, 300),
+    fanout_growth_deliveries=5000,
+    memory_connections=(200,),
+    memory_groups=10,
     warmup_calls=20,
     quick=True,
 )

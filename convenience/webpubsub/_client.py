@@ -6,11 +6,10 @@ import inspect
 import time
 from collections.abc import Collection, Iterator
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
-from . import _operations as ops
 from ._config import (
     DEFAULT_API_VERSION,
     DEFAULT_TIMEOUT_SECONDS,
@@ -20,11 +19,18 @@ from ._config import (
 from ._content import Message
 from ._core import Exchange, FetchToken, Send, ServiceCore
 from ._http_request import HttpRequest, send_request
+from ._lazy import lazy_module
 from ._paging import ConnectionPages, Page
 from ._transport import default_http_client
 from .credentials import Credential
 from .exceptions import InvalidArgumentTypeError
 from .models import ClientAccessToken, ClientProtocol, GroupMember, Permission
+
+if TYPE_CHECKING:
+    from . import _operations as ops
+else:
+    # The builders (and the generated client under them) load on the first call.
+    ops = lazy_module("webpubsub._operations")
 
 T = TypeVar("T")
 

@@ -20,11 +20,42 @@ _REUSE_MARGIN_SECONDS = 30
 _CACHE_LIMIT = 1024
 
 
+#: Prepared HMAC keys kept at most (one per access key in use; rotation adds one).
+_PREPARED_KEYS_LIMIT = 16
+
+
 @functools.cache
 def _jws() -> Any:
-    import jwt
+    """PyJWT's JWS layer with HS256 only, its key preparation done once per access key.
 
-    return jwt.PyJWS()
+    PyJWT prepares the key on every ``encode`` (it checks the secret is not a PEM, SSH, DER or
+    JWK key): measured, that is a quarter of the cost of a client access token, for a result
+    that never changes while the key does not.
+    """
+    from jwt import PyJWS
+    from jwt.algorithms import HMACAlgorithm
+
+    class PreparedKeyHS256(HMACAlgorithm):
+        def __init__(self) -> None:
+            super().__init__(HMACAlgorithm.SHA256)
+            self._prepared: dict[str | bytes, bytes] = {}
+
+        def prepare_key(self, key: str | bytes) -> bytes:
+            prepared = self._prepared.get(key)
+            if prepared is None:
+                prepared = super().prepare_key(key)  # raises as PyJWT does for a bad key
+                if len(self._prepared) >= _PREPARED_KEYS_LIMIT:
+                    self._prepared.clear()
+                self._prepared[key] = prepared
+            return prepared
+
+        def __repr__(self) -> str:
+            return "PreparedKeyHS256(keys=<redacted>)"
+
+    jws = PyJWS(algorithms=["HS256"])
+    jws.unregister_algorithm("HS256")
+    jws.register_algorithm("HS256", PreparedKeyHS256())
+    return jws
 
 
 def encode_hs256(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TypedDict
 
 import attrs
-from webpubsub_rest.models.client_type import ClientType as ClientProtocol
-from webpubsub_rest.models.permission import Permission
+from webpubsub_rest.spec_facts import ClientType as ClientProtocol
+from webpubsub_rest.spec_facts import Permission
 
 __all__ = ["ClientAccessToken", "ClientProtocol", "GroupMember", "Permission"]
 

@@ -14,6 +14,7 @@ from collections import deque
 from collections.abc import Callable, Coroutine, Generator, Iterable
 from typing import Any
 
+from .direct_send import direct_frame_writer
 from .frames import DataMessage, Protocol, SendEvent, control_event
 
 AsgiSend = Callable[[dict[str, Any]], Coroutine[Any, Any, None]]
@@ -40,6 +41,8 @@ class SocketWriter:
         self._busy: asyncio.Task[None] | None = None
         self._closing = False  # a close event has been handed over or queued
         self._gone = False  # the close went out or the peer disappeared
+        # Fan-out fast path (direct_send): None where only the ASGI path applies.
+        self._direct = direct_frame_writer(send)
 
     def push(self, event: SendEvent) -> None:
         if self._gone:
@@ -48,6 +51,9 @@ class SocketWriter:
             self._closing = True
         if self._busy is not None:
             self._queue.append(event)
+            return
+        direct = self._direct
+        if direct is not None and event["type"] == "websocket.send" and direct.write(event):
             return
         coroutine = self._send(event)
         try:

@@ -110,6 +110,9 @@ class Hub:
     def send_to_all(
         self, message: DataMessage, excluded: Iterable[str], predicate: Predicate | None
     ) -> None:
+        if not excluded and predicate is None:
+            _broadcast(list(self.connections.values()), message)
+            return
         for connection in self._matching(self.connections.values(), excluded, predicate):
             connection.deliver(message)
 
@@ -160,6 +163,13 @@ class Hub:
             if predicate is not None and not predicate(connection):
                 continue
             yield connection
+
+
+def _broadcast(connections: list[Connection], message: DataMessage) -> None:
+    """Deliver to every connection of a snapshot, with nothing to filter: the fan-out hot loop
+    (one bound-method lookup, no generator, per recipient)."""
+    for connection in connections:
+        connection.deliver(message)
 
 
 class Service:

@@ -82,7 +82,7 @@ def test_send_to_a_silent_endpoint_says_what_it_waits_for_and_gives_up(
     cli, silent_endpoint
 ) -> None:
     started = time.monotonic()
-    result = cli("send", "hi", "-c", silent_endpoint, "--timeout", "2")
+    result = cli("send", "hi", "-c", silent_endpoint, "--timeout", "3")
     elapsed = time.monotonic() - started
     assert result.returncode == 1
     lines = result.stderr.splitlines()

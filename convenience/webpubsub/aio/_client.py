@@ -12,11 +12,10 @@ from __future__ import annotations
 import inspect
 from collections.abc import AsyncIterator, Collection, Iterator
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
-from .. import _operations as ops
 from .._config import (
     DEFAULT_API_VERSION,
     DEFAULT_TIMEOUT_SECONDS,
@@ -26,11 +25,18 @@ from .._config import (
 from .._content import Message
 from .._core import Exchange, FetchToken, Send, ServiceCore
 from .._http_request import HttpRequest, send_request
+from .._lazy import lazy_module
 from .._paging import ConnectionPages, Page
 from .._transport import default_async_http_client
 from ..credentials import AsyncCredential
 from ..models import ClientAccessToken, ClientProtocol, GroupMember, Permission
 from ._sleep import sleep
+
+if TYPE_CHECKING:
+    from .. import _operations as ops
+else:
+    # The builders (and the generated client under them) load on the first call.
+    ops = lazy_module("webpubsub._operations")
 
 T = TypeVar("T")
 

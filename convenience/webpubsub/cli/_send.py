@@ -13,11 +13,11 @@ from webpubsub import WebPubSubServiceClient
 from webpubsub.cli._errors import CliError
 
 #: Retries of a CLI send: few and quick, so a mistyped or stopped endpoint fails in about a
-#: second instead of the SDK's default minute-scale backoff meant for long-running apps.
+#: moment instead of the SDK's default minute-scale backoff meant for long-running apps.
 CLI_RETRY_TOTAL = 2
-CLI_RETRY_BACKOFF_SECONDS = 0.25
+CLI_RETRY_BACKOFF_SECONDS = 0.1
 #: After this many seconds without an answer, say what we are waiting for.
-PROGRESS_NOTE_AFTER_SECONDS = 1.0
+PROGRESS_NOTE_AFTER_SECONDS = 2.0
 
 TEXT = "text/plain"
 JSON = "application/json"
@@ -94,7 +94,7 @@ def send(
     Calls one of POST /api/hubs/{hub}/:send, .../groups/{group}/:send,
     .../users/{userId}/:send or .../connections/{connectionId}/:send, allowing each HTTP
     attempt ``timeout`` seconds and retrying twice, quickly. A note on stderr says what we
-    are waiting for when the service has not answered within a second.
+    are waiting for when the service has not answered within two seconds.
 
     Raises the SDK's InvalidArgumentError for a bad connection string, hub or target (before
     sending), HttpResponseError when the service refuses, ServiceRequestError when it cannot
