@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import enum
 import json
+import time
 from functools import cached_property
 from typing import Any, Literal
 
@@ -17,6 +18,15 @@ import attrs
 
 DataType = Literal["text", "json", "binary"]
 SendEvent = dict[str, Any]  # an ASGI "websocket.send" event
+# Key of a send event holding the ``time.monotonic()`` after which it must not go out
+# (``messageTtlSeconds``); ASGI servers ignore keys they do not know.
+EXPIRES_AT = "webpubsub.expires_at"
+
+
+def expired(event: SendEvent) -> bool:
+    """Whether the message's TTL ran out before it could be handed to the socket."""
+    deadline: float | None = event.get(EXPIRES_AT)
+    return deadline is not None and time.monotonic() > deadline
 
 
 class Protocol(enum.Enum):
@@ -77,15 +87,27 @@ class DataMessage:
     """A message from the server (REST) or from a group, ready to fan out."""
 
     def __init__(
-        self, payload: Payload, *, group: str | None = None, from_user_id: str | None = None
+        self,
+        payload: Payload,
+        *,
+        group: str | None = None,
+        from_user_id: str | None = None,
+        ttl_seconds: int | None = None,
     ) -> None:
         self.payload = payload
         self.group = group
         self.from_user_id = from_user_id
+        # messageTtlSeconds 0 (or none) means the message never expires.
+        self.expires_at = time.monotonic() + ttl_seconds if ttl_seconds else None
+
+    def _event(self, event: SendEvent) -> SendEvent:
+        if self.expires_at is not None:
+            event[EXPIRES_AT] = self.expires_at
+        return event
 
     @cached_property
     def raw_event(self) -> SendEvent:
-        return self.payload.raw_event()
+        return self._event(self.payload.raw_event())
 
     @cached_property
     def json_text(self) -> str:
@@ -103,13 +125,15 @@ class DataMessage:
 
     @cached_property
     def json_event(self) -> SendEvent:
-        return {"type": "websocket.send", "text": self.json_text}
+        return self._event({"type": "websocket.send", "text": self.json_text})
 
     def reliable_event(self, sequence_id: int) -> SendEvent:
-        return {
-            "type": "websocket.send",
-            "text": f'{{"sequenceId":{sequence_id},{self.json_text[1:]}',
-        }
+        return self._event(
+            {
+                "type": "websocket.send",
+                "text": f'{{"sequenceId":{sequence_id},{self.json_text[1:]}',
+            }
+        )
 
 
 def control_event(message: dict[str, Any]) -> SendEvent:
