@@ -37,7 +37,7 @@ Handler = Callable[[Request, Hub], Awaitable[Response]]
 def routes() -> list[Route]:
     hub = "/api/hubs/{hub}"
     return [
-        Route("/api/health", health, methods=["HEAD", "GET"]),
+        Route("/api/health", health, methods=["HEAD"]),
         _op(f"{hub}/:send", "POST", send_to_all),
         _op(f"{hub}/users/{{user}}/:send", "POST", send_to_user),
         _op(f"{hub}/groups/{{group}}/:send", "POST", send_to_group),
