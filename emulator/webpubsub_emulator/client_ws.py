@@ -32,6 +32,7 @@ from .connection import SERVICE_CLOSE_CODE, AsgiSend, Connection, SocketWriter
 from .encoded_paths import path_param
 from .errors import ServiceError
 from .frames import DataMessage, Payload, Protocol, negotiate
+from .protobuf_frames import upstream_request
 from .state import Hub, NotPermitted, Service, new_connection_id
 
 # Close codes with which a client says it is done for good: 1000/1001, and 1005 (a close
@@ -85,8 +86,9 @@ class ClientEndpoint:
             raise ServiceError(
                 400,
                 "UnsupportedSubprotocol",
-                "supported subprotocols are json.webpubsub.azure.v1 and "
-                "json.reliable.webpubsub.azure.v1 (or none for raw WebSocket)",
+                "supported subprotocols are "
+                + ", ".join(p.value for p in Protocol if p is not Protocol.RAW)
+                + " (or none for raw WebSocket)",
                 "Sec-WebSocket-Protocol",
             )
         hub = service.hub(hub_name)
@@ -234,6 +236,11 @@ async def _read_loop(
         if connection.protocol.is_json:
             if text is not None:
                 _handle(hub, connection, text)
+        elif connection.protocol.is_protobuf:
+            frame = event.get("bytes")
+            request = upstream_request(frame) if frame is not None else None
+            if request is not None:
+                handle_request(hub, connection, request)
         elif publish is not None:
             data = event.get("bytes")
             publish(Payload("text", text) if text is not None else Payload("binary", data or b""))
@@ -321,6 +328,9 @@ def _perform(
 
 
 def _payload(message: dict[str, Any]) -> Payload | None:
+    if "payload" in message:  # decoded already (protobuf)
+        decoded: Payload | None = message["payload"]
+        return decoded
     # Without a dataType the service takes the data as json (its own samples send that).
     data_type, data = message.get("dataType", "json"), message.get("data")
     if data_type == "text" and isinstance(data, str):

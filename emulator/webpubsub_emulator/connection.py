@@ -167,18 +167,23 @@ class Connection:
             event = message.raw_event
         elif protocol is Protocol.JSON:
             event = message.json_event
+        elif protocol is Protocol.PROTOBUF:
+            event = message.protobuf_event
         else:
             sequence_id = self._next_sequence_id
             self._next_sequence_id += 1
-            event = message.reliable_event(sequence_id)
+            if protocol is Protocol.RELIABLE_JSON:
+                event = message.reliable_event(sequence_id)
+            else:
+                event = message.reliable_protobuf_event(sequence_id)
             self._unacked.append((sequence_id, event))
         if self.writer is not None:
             self.writer.push(event)
 
     def send_control(self, message: dict[str, Any]) -> None:
-        """Queue an ack/system/pong message (JSON protocols only; never sequenced)."""
-        if self.writer is not None and self.protocol.is_json:
-            self.writer.push(control_event(message))
+        """Queue an ack/system/pong message (subprotocols only; never sequenced)."""
+        if self.writer is not None and self.protocol is not Protocol.RAW:
+            self.writer.push(control_event(message, self.protocol))
 
     def acknowledge(self, sequence_id: int) -> None:
         """Forget buffered messages up to and including ``sequence_id``."""

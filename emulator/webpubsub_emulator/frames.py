@@ -16,6 +16,8 @@ from typing import Any, Literal
 
 import attrs
 
+from . import protobuf_frames
+
 DataType = Literal["text", "json", "binary"]
 SendEvent = dict[str, Any]  # an ASGI "websocket.send" event
 # Key of a send event holding the ``time.monotonic()`` after which it must not go out
@@ -35,14 +37,20 @@ class Protocol(enum.Enum):
     RAW = ""
     JSON = "json.webpubsub.azure.v1"
     RELIABLE_JSON = "json.reliable.webpubsub.azure.v1"
+    PROTOBUF = "protobuf.webpubsub.azure.v1"
+    RELIABLE_PROTOBUF = "protobuf.reliable.webpubsub.azure.v1"
 
     @property
     def is_json(self) -> bool:
-        return self is not Protocol.RAW
+        return self in (Protocol.JSON, Protocol.RELIABLE_JSON)
+
+    @property
+    def is_protobuf(self) -> bool:
+        return self in (Protocol.PROTOBUF, Protocol.RELIABLE_PROTOBUF)
 
     @property
     def is_reliable(self) -> bool:
-        return self is Protocol.RELIABLE_JSON
+        return self in (Protocol.RELIABLE_JSON, Protocol.RELIABLE_PROTOBUF)
 
 
 def negotiate(offered: list[str]) -> Protocol | None:
@@ -50,7 +58,9 @@ def negotiate(offered: list[str]) -> Protocol | None:
     if not offered:
         return Protocol.RAW
     for name in offered:
-        for protocol in (Protocol.JSON, Protocol.RELIABLE_JSON):
+        for protocol in Protocol:
+            if protocol is Protocol.RAW:
+                continue
             if name.lower() == protocol.value:
                 return protocol
     return None
@@ -127,6 +137,16 @@ class DataMessage:
     def json_event(self) -> SendEvent:
         return self._event({"type": "websocket.send", "text": self.json_text})
 
+    @cached_property
+    def protobuf_event(self) -> SendEvent:
+        return self.reliable_protobuf_event(None)
+
+    def reliable_protobuf_event(self, sequence_id: int | None) -> SendEvent:
+        frame = protobuf_frames.data_message(
+            self.payload, self.group, self.from_user_id, sequence_id
+        )
+        return self._event({"type": "websocket.send", "bytes": frame})
+
     def reliable_event(self, sequence_id: int) -> SendEvent:
         return self._event(
             {
@@ -136,6 +156,8 @@ class DataMessage:
         )
 
 
-def control_event(message: dict[str, Any]) -> SendEvent:
-    """An ack/system/pong message for a JSON-protocol client."""
+def control_event(message: dict[str, Any], protocol: Protocol) -> SendEvent:
+    """An ack/system/pong message (given in its JSON form) for a subprotocol client."""
+    if protocol.is_protobuf:
+        return {"type": "websocket.send", "bytes": protobuf_frames.control_message(message)}
     return {"type": "websocket.send", "text": json.dumps(message, separators=(",", ":"))}
