@@ -229,3 +229,29 @@ async def test_missing_api_version_means_the_latest_and_responses_list_versions(
     assert refused.status_code == 400
     assert refused.json()["code"] == refused.headers["x-ms-error-code"] == "UnsupportedApiVersion"
     assert "api-supported-versions" in refused.headers
+
+
+async def test_message_ttl_drops_messages_a_slow_reader_has_not_taken(
+    rest: Rest, clients: Clients
+) -> None:
+    user = "slow-reader"
+    token = clients.token(user=user)
+    # max_queue=1: the client library stops reading the socket after one unread message, so
+    # the rest back up in the TCP buffers and then in the emulator's outgoing queue.
+    slow = await clients.open(clients.url(token), "raw", max_queue=1, max_size=None)
+    chunk = "x" * (256 * 1024)
+    for n in range(40):
+        await rest.send_text(
+            f"/users/{user}/:send", f"{n:02d}{chunk}", params=[("messageTtlSeconds", "1")]
+        )
+    await rest.send_text(f"/users/{user}/:send", "end")
+    await asyncio.sleep(1.5)  # the TTL has to run out while the client does not read
+    received = []
+    while True:
+        frame = await asyncio.wait_for(slow.recv(), 10)
+        assert isinstance(frame, str)
+        if frame == "end":
+            break
+        received.append(int(frame[:2]))
+    assert received == sorted(received)
+    assert len(received) < 40, "messages older than their TTL were still delivered"
