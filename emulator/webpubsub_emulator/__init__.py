@@ -1,7 +1,10 @@
 """Local Web PubSub service (emulator) for offline development and tests.
 
-It speaks the data-plane REST API (every api-version of openapi/webpubsub.json) and the client
-WebSocket protocols (raw, ``json.webpubsub.azure.v1``, ``json.reliable.webpubsub.azure.v1``),
+It speaks the data-plane REST API (every api-version of the spec; a request without one is
+served as the latest, and every response lists them in ``api-supported-versions``) and the
+client WebSocket protocols (raw, ``json.webpubsub.azure.v1``,
+``json.reliable.webpubsub.azure.v1``, ``protobuf.webpubsub.azure.v1``,
+``protobuf.reliable.webpubsub.azure.v1``) on ``/client/hubs/{hub}`` and ``/client/?hub={hub}``,
 checks tokens like the cloud service and refuses what it refuses.
 
 Default access key (public, fixed, protects nothing)::
@@ -18,10 +21,30 @@ and ``fresh_webpubsub_emulator``.
 
 Behaviour worth knowing:
 
-* A reliable connection that drops without a clean close (code 1000/1001) keeps its id,
-  groups, permissions and unacknowledged messages for ``RECONNECT_GRACE_SECONDS`` (60 s).
-* ``messageTtlSeconds`` is validated (0..300) but messages never wait in a queue here, so it
-  has no further effect.
+* A reliable connection lost without a close frame keeps its id, groups, permissions and
+  unacknowledged messages for ``RECONNECT_GRACE_SECONDS`` (60 s); any close frame (with or
+  without a status code, e.g. the JS client's ``stop()``) ends it at once. A resume needs no
+  access token; resuming a session that is gone is accepted and closed with 1008.
+* ``messageTtlSeconds`` (0..300, 0 = never expires): a message not handed to a client's
+  socket within its TTL (a slow reader, a reliable client that is away) is dropped.
+* Roles: ``webpubsub.sendToGroup[.<group>]``, ``webpubsub.joinLeaveGroup[.<group>]`` and the
+  wildcard forms ``webpubsub.sendToGroups.<pattern>`` / ``webpubsub.joinLeaveGroups.<pattern>``
+  (``*`` within one dot-separated segment, ``**`` across segments, ``?`` one character).
+  A raw client connected with ``webpubsub_mode=sendToGroup&group=<g>[&noEcho=true]``
+  publishes its frames to ``<g>`` when its roles allow it.
+* Client ``ackId`` values are uint64 (others get an ``InvalidRequest`` ack); the last 1,000
+  per connection are remembered to answer a repeat with ``Duplicate``. A ``sendToGroup``
+  without ``dataType`` is taken as ``json``.
+* OData ``filter`` (REST sends and group operations): ``eq ne gt ge lt le``, ``and or not``,
+  parentheses, ``'<group>' in groups``, ``userId in ('a', 'b')``, literals (quoted strings,
+  integers, ``true``, ``false``, ``null``), fields ``userId``, ``connectionId``, ``groups``,
+  and these functions (nesting capped at 64 levels; anything else is a 400 ``InvalidRequest``)::
+
+      startswith(s, prefix)    boolean     tolower(s)             string
+      endswith(s, suffix)      boolean     toupper(s)             string
+      contains(s, part)        boolean     substring(s, n[, k])   string
+      indexof(s, part)         integer     length(s)              integer
+      length(groups)           integer (the connection's group count)
 * Event handlers (upstream) per hub, as the service calls them: ``connect`` (may refuse the
   client or set its user, groups, roles, subprotocol), ``connected``, ``disconnected`` and
   user events (JSON ``event`` / ``invoke`` messages, raw frames), as CloudEvents with

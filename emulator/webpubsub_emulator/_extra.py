@@ -5,8 +5,15 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-#: Third-party distributions the server modules need (the ``webpubsub[emulator]`` extra).
-EXTRA_REQUIREMENTS = ("starlette", "uvicorn", "websockets")
+#: Third-party distributions the server modules need (the ``webpubsub[emulator]`` extra),
+#: by the name of the module a missing one fails to import.
+EXTRA_REQUIREMENTS = {
+    "starlette": "starlette",
+    "uvicorn": "uvicorn",
+    "websockets": "websockets",
+    "google": "protobuf",
+    "google.protobuf": "protobuf",
+}
 
 
 class EmulatorExtraMissingError(ImportError):
@@ -26,6 +33,7 @@ def import_emulator_module(relative_name: str) -> ModuleType:
         if error.name not in EXTRA_REQUIREMENTS:
             raise
         raise EmulatorExtraMissingError(
-            f"the Web PubSub emulator needs {error.name!r}, which is not installed: "
+            f"the Web PubSub emulator needs {EXTRA_REQUIREMENTS[error.name]!r}, which is not "
+            "installed: "
             "pip install 'webpubsub[emulator]'"
         ) from error

@@ -38,7 +38,11 @@ def create_app(
     if not access_key:
         raise ValueError("access_key must be a non-empty string")
     app = Starlette(
-        routes=[*routes(), WebSocketRoute("/client/hubs/{hub}", ClientEndpoint())],
+        routes=[
+            *routes(),
+            WebSocketRoute("/client/hubs/{hub}", ClientEndpoint()),
+            WebSocketRoute("/client/", ClientEndpoint()),
+        ],
         exception_handlers={HTTPException: _http_error},
         middleware=[Middleware(RouteOnEncodedPath)],
     )

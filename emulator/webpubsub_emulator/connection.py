@@ -15,7 +15,8 @@ from collections.abc import Callable, Coroutine, Generator, Iterable
 from typing import Any
 
 from .direct_send import direct_frame_writer
-from .frames import DataMessage, Protocol, SendEvent, control_event
+from .frames import DataMessage, Protocol, SendEvent, control_event, expired
+from .roles import Permissions
 
 AsgiSend = Callable[[dict[str, Any]], Coroutine[Any, Any, None]]
 
@@ -102,6 +103,8 @@ class SocketWriter:
             self._sent(event)
             while self._queue and not self._gone:
                 event = self._queue.popleft()
+                if expired(event):
+                    continue
                 await self._send(event)
                 self._sent(event)
         except Exception:
@@ -154,21 +157,15 @@ class Connection:
         self.user_id = user_id
         self.protocol = protocol
         self.groups: set[str] = set()
-        # Role strings such as "webpubsub.sendToGroup" or "webpubsub.joinLeaveGroup.<group>".
-        self.permissions: set[str] = set(permissions)
+        self.permissions = Permissions(permissions)
         self.reconnection_token = reconnection_token
-        self.seen_ack_ids: set[int] = set()
+        self.ack_ids = RecentAckIds()
         self.closed = False
         self.close_reason: str | None = None  # why the service closed it (for `disconnected`)
         self.writer: SocketWriter | None = None
         self.expiry: asyncio.TimerHandle | None = None
         self._next_sequence_id = 1
         self._unacked: deque[tuple[int, SendEvent]] = deque()
-
-    def may(self, action: str, group: str) -> bool:
-        """Whether the connection holds ``webpubsub.<action>`` for all groups or for ``group``."""
-        general = "webpubsub." + action
-        return general in self.permissions or f"{general}.{group}" in self.permissions
 
     def deliver(self, message: DataMessage) -> None:
         """Queue a data message in this connection's protocol."""
@@ -177,18 +174,23 @@ class Connection:
             event = message.raw_event
         elif protocol is Protocol.JSON:
             event = message.json_event
+        elif protocol is Protocol.PROTOBUF:
+            event = message.protobuf_event
         else:
             sequence_id = self._next_sequence_id
             self._next_sequence_id += 1
-            event = message.reliable_event(sequence_id)
+            if protocol is Protocol.RELIABLE_JSON:
+                event = message.reliable_event(sequence_id)
+            else:
+                event = message.reliable_protobuf_event(sequence_id)
             self._unacked.append((sequence_id, event))
         if self.writer is not None:
             self.writer.push(event)
 
     def send_control(self, message: dict[str, Any]) -> None:
-        """Queue an ack/system/pong message (JSON protocols only; never sequenced)."""
-        if self.writer is not None and self.protocol.is_json:
-            self.writer.push(control_event(message))
+        """Queue an ack/system/pong message (subprotocols only; never sequenced)."""
+        if self.writer is not None and self.protocol is not Protocol.RAW:
+            self.writer.push(control_event(message, self.protocol))
 
     def acknowledge(self, sequence_id: int) -> None:
         """Forget buffered messages up to and including ``sequence_id``."""
@@ -203,7 +205,8 @@ class Connection:
             self.expiry = None
         self.send_control(self.connected_message())
         for _, event in self._unacked:
-            writer.push(event)
+            if not expired(event):
+                writer.push(event)
 
     def detach(self) -> None:
         self.writer = None
@@ -231,3 +234,23 @@ class Connection:
         text = reason or ""
         self.send_control({"type": "system", "event": "disconnected", "message": text})
         self.writer.push_close(SERVICE_CLOSE_CODE, text)
+
+
+class RecentAckIds:
+    """The ack ids a connection used most recently, to answer a repeat with ``Duplicate``."""
+
+    LIMIT = 1000
+
+    def __init__(self) -> None:
+        self._order: deque[int] = deque()
+        self._seen: set[int] = set()
+
+    def first_time(self, ack_id: int) -> bool:
+        """Remember ``ack_id``; False if it is among the last ``LIMIT`` ones already."""
+        if ack_id in self._seen:
+            return False
+        self._order.append(ack_id)
+        self._seen.add(ack_id)
+        if len(self._order) > self.LIMIT:
+            self._seen.discard(self._order.popleft())
+        return True

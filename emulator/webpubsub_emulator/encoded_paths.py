@@ -12,6 +12,8 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import unquote
 
+from . import validation
+
 Scope = MutableMapping[str, Any]
 ASGIApp = Callable[[Scope, Any, Any], Awaitable[None]]
 
@@ -31,5 +33,13 @@ class RouteOnEncodedPath:
 
 
 def path_param(params: dict[str, Any], name: str) -> str:
-    """The decoded value of one path parameter."""
-    return unquote(str(params[name]))
+    """The decoded value of one path parameter, checked against its name rule.
+
+    Raises ServiceError (400) when a hub or group name is invalid or any value is empty.
+    """
+    value = unquote(str(params[name]))
+    if name == "hub":
+        return validation.hub_name(value)
+    if name == "group":
+        return validation.group_name(value)
+    return validation.identifier(value, name)

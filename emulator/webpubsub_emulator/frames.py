@@ -10,13 +10,25 @@ from __future__ import annotations
 import base64
 import enum
 import json
+import time
 from functools import cached_property
 from typing import Any, Literal
 
 import attrs
 
+from . import protobuf_frames
+
 DataType = Literal["text", "json", "binary"]
 SendEvent = dict[str, Any]  # an ASGI "websocket.send" event
+# Key of a send event holding the ``time.monotonic()`` after which it must not go out
+# (``messageTtlSeconds``); ASGI servers ignore keys they do not know.
+EXPIRES_AT = "webpubsub.expires_at"
+
+
+def expired(event: SendEvent) -> bool:
+    """Whether the message's TTL ran out before it could be handed to the socket."""
+    deadline: float | None = event.get(EXPIRES_AT)
+    return deadline is not None and time.monotonic() > deadline
 
 
 class Protocol(enum.Enum):
@@ -25,14 +37,20 @@ class Protocol(enum.Enum):
     RAW = ""
     JSON = "json.webpubsub.azure.v1"
     RELIABLE_JSON = "json.reliable.webpubsub.azure.v1"
+    PROTOBUF = "protobuf.webpubsub.azure.v1"
+    RELIABLE_PROTOBUF = "protobuf.reliable.webpubsub.azure.v1"
 
     @property
     def is_json(self) -> bool:
-        return self is not Protocol.RAW
+        return self in (Protocol.JSON, Protocol.RELIABLE_JSON)
+
+    @property
+    def is_protobuf(self) -> bool:
+        return self in (Protocol.PROTOBUF, Protocol.RELIABLE_PROTOBUF)
 
     @property
     def is_reliable(self) -> bool:
-        return self is Protocol.RELIABLE_JSON
+        return self in (Protocol.RELIABLE_JSON, Protocol.RELIABLE_PROTOBUF)
 
 
 def negotiate(offered: list[str]) -> Protocol | None:
@@ -40,7 +58,9 @@ def negotiate(offered: list[str]) -> Protocol | None:
     if not offered:
         return Protocol.RAW
     for name in offered:
-        for protocol in (Protocol.JSON, Protocol.RELIABLE_JSON):
+        for protocol in Protocol:
+            if protocol is Protocol.RAW:
+                continue
             if name.lower() == protocol.value:
                 return protocol
     return None
@@ -77,15 +97,27 @@ class DataMessage:
     """A message from the server (REST) or from a group, ready to fan out."""
 
     def __init__(
-        self, payload: Payload, *, group: str | None = None, from_user_id: str | None = None
+        self,
+        payload: Payload,
+        *,
+        group: str | None = None,
+        from_user_id: str | None = None,
+        ttl_seconds: int | None = None,
     ) -> None:
         self.payload = payload
         self.group = group
         self.from_user_id = from_user_id
+        # messageTtlSeconds 0 (or none) means the message never expires.
+        self.expires_at = time.monotonic() + ttl_seconds if ttl_seconds else None
+
+    def _event(self, event: SendEvent) -> SendEvent:
+        if self.expires_at is not None:
+            event[EXPIRES_AT] = self.expires_at
+        return event
 
     @cached_property
     def raw_event(self) -> SendEvent:
-        return self.payload.raw_event()
+        return self._event(self.payload.raw_event())
 
     @cached_property
     def json_text(self) -> str:
@@ -103,15 +135,29 @@ class DataMessage:
 
     @cached_property
     def json_event(self) -> SendEvent:
-        return {"type": "websocket.send", "text": self.json_text}
+        return self._event({"type": "websocket.send", "text": self.json_text})
+
+    @cached_property
+    def protobuf_event(self) -> SendEvent:
+        return self.reliable_protobuf_event(None)
+
+    def reliable_protobuf_event(self, sequence_id: int | None) -> SendEvent:
+        frame = protobuf_frames.data_message(
+            self.payload, self.group, self.from_user_id, sequence_id
+        )
+        return self._event({"type": "websocket.send", "bytes": frame})
 
     def reliable_event(self, sequence_id: int) -> SendEvent:
-        return {
-            "type": "websocket.send",
-            "text": f'{{"sequenceId":{sequence_id},{self.json_text[1:]}',
-        }
+        return self._event(
+            {
+                "type": "websocket.send",
+                "text": f'{{"sequenceId":{sequence_id},{self.json_text[1:]}',
+            }
+        )
 
 
-def control_event(message: dict[str, Any]) -> SendEvent:
-    """An ack/system/pong message for a JSON-protocol client."""
+def control_event(message: dict[str, Any], protocol: Protocol) -> SendEvent:
+    """An ack/system/pong message (given in its JSON form) for a subprotocol client."""
+    if protocol.is_protobuf:
+        return {"type": "websocket.send", "bytes": protobuf_frames.control_message(message)}
     return {"type": "websocket.send", "text": json.dumps(message, separators=(",", ":"))}

@@ -1,7 +1,10 @@
 """REST routes of the data-plane API (the api-versions of openapi/webpubsub.json).
 
 Every operation authenticates, validates all parameters and only then touches the state,
-so a rejected request changes nothing.
+so a rejected request changes nothing. Handlers only parse input, call one ``Hub`` method
+and map its errors; the rules (membership, permissions) live in ``state.Hub``.
+A request without ``api-version`` is served as the latest version; every response names
+the supported versions in ``api-supported-versions``.
 """
 
 from __future__ import annotations
@@ -17,19 +20,16 @@ from starlette.routing import Route
 
 from . import validation
 from .auth import TokenError, bearer_token, issue_client_token, verify_rest_token
+from .encoded_paths import path_param
 from .errors import ServiceError, not_found, unauthorized
 from .paging import decode_continuation, encode_continuation
-from .rest_input import (
-    check_ttl,
-    excluded,
-    parse_filter,
-    path_param,
-    read_groups_action,
-    read_message,
-)
-from .state import Hub, Service
+from .rest_input import excluded, parse_filter, read_groups_action, read_message
+from .state import Hub, NoSuchConnection, Service
 
 DEFAULT_PAGE_SIZE = 100
+SUPPORTED_API_VERSIONS = validation.SUPPORTED_API_VERSIONS
+LATEST_API_VERSION = SUPPORTED_API_VERSIONS[-1]
+_VERSIONS_HEADER = {"api-supported-versions": ", ".join(SUPPORTED_API_VERSIONS)}
 
 Handler = Callable[[Request, Hub], Awaitable[Response]]
 
@@ -37,7 +37,7 @@ Handler = Callable[[Request, Hub], Awaitable[Response]]
 def routes() -> list[Route]:
     hub = "/api/hubs/{hub}"
     return [
-        Route("/api/health", health, methods=["HEAD", "GET"]),
+        Route("/api/health", health, methods=["HEAD"]),
         _op(f"{hub}/:send", "POST", send_to_all),
         _op(f"{hub}/users/{{user}}/:send", "POST", send_to_user),
         _op(f"{hub}/groups/{{group}}/:send", "POST", send_to_group),
@@ -74,15 +74,29 @@ def _op(path: str, method: str, handler: Handler) -> Route:
         service: Service = request.app.state.service
         try:
             _authenticate(request, service.access_key)
-            validation.api_version(request.query_params.get("api-version"))
-            hub = service.hub(validation.hub_name(path_param(request, "hub")))
-            return await handler(request, hub)
+            version = request.query_params.get("api-version")
+            if version is not None:
+                validation.api_version(version)
+            hub = service.hub(path_param(request.path_params, "hub"))
+            response = await handler(request, hub)
+        except NoSuchConnection as exc:
+            response = _error(request, not_found(str(exc), "connectionId"))
         except ServiceError as error:
-            if request.method == "HEAD":
-                return Response(status_code=error.status, headers={"x-ms-error-code": error.code})
-            return error.to_response()
+            response = _error(request, error)
+        response.headers.update(_VERSIONS_HEADER)
+        return response
 
     return Route(path, endpoint, methods=[method], name=handler.__name__)
+
+
+def _error(request: Request, error: ServiceError) -> Response:
+    if request.method == "HEAD":
+        return Response(status_code=error.status, headers={"x-ms-error-code": error.code})
+    return error.to_response()
+
+
+def _param(request: Request, name: str) -> str:
+    return path_param(request.path_params, name)
 
 
 def _authenticate(request: Request, access_key: str) -> None:
@@ -113,31 +127,27 @@ def _exists(found: bool) -> Response:
 
 
 async def send_to_all(request: Request, hub: Hub) -> Response:
-    check_ttl(request)
     predicate = parse_filter(request.query_params.get("filter"))
     hub.send_to_all(await read_message(request), excluded(request), predicate)
     return _accepted()
 
 
 async def send_to_user(request: Request, hub: Hub) -> Response:
-    user = path_param(request, "user")
-    check_ttl(request)
+    user = _param(request, "user")
     predicate = parse_filter(request.query_params.get("filter"))
     hub.send_to_user(user, await read_message(request), predicate)
     return _accepted()
 
 
 async def send_to_group(request: Request, hub: Hub) -> Response:
-    group = path_param(request, "group")
-    check_ttl(request)
+    group = _param(request, "group")
     predicate = parse_filter(request.query_params.get("filter"))
     hub.send_to_group(group, await read_message(request), excluded(request), predicate)
     return _accepted()
 
 
 async def send_to_connection(request: Request, hub: Hub) -> Response:
-    connection = path_param(request, "connection")
-    check_ttl(request)
+    connection = _param(request, "connection")
     hub.send_to_connection(connection, await read_message(request))
     return _accepted()
 
@@ -158,60 +168,52 @@ async def remove_from_groups(request: Request, hub: Hub) -> Response:
 
 
 async def group_exists(request: Request, hub: Hub) -> Response:
-    return _exists(path_param(request, "group") in hub.groups)
+    return _exists(_param(request, "group") in hub.groups)
 
 
 async def add_connection(request: Request, hub: Hub) -> Response:
-    group = path_param(request, "group")
-    connection = hub.connections.get(path_param(request, "connection"))
-    if connection is None:
-        raise not_found("connection does not exist", "connectionId")
-    hub.join(connection, group)
+    group = _param(request, "group")
+    hub.join_connection(_param(request, "connection"), group)
     return Response(status_code=200)
 
 
 async def remove_connection(request: Request, hub: Hub) -> Response:
-    group = path_param(request, "group")
-    connection = hub.connections.get(path_param(request, "connection"))
-    if connection is not None:
-        hub.leave(connection, group)
+    group = _param(request, "group")
+    hub.leave_connection(_param(request, "connection"), group)
     return _no_content()
 
 
 async def remove_connection_from_all(request: Request, hub: Hub) -> Response:
-    connection = hub.connections.get(path_param(request, "connection"))
-    if connection is not None:
-        for group in list(connection.groups):
-            hub.leave(connection, group)
+    hub.leave_connection(_param(request, "connection"), None)
     return _no_content()
 
 
 async def add_user_to_group(request: Request, hub: Hub) -> Response:
-    user, group = path_param(request, "user"), path_param(request, "group")
+    user, group = _param(request, "user"), _param(request, "group")
     hub.add_user_to_group(user, group)
     return Response(status_code=200)
 
 
 async def remove_user_from_group(request: Request, hub: Hub) -> Response:
-    user, group = path_param(request, "user"), path_param(request, "group")
+    user, group = _param(request, "user"), _param(request, "group")
     hub.remove_user_from_group(user, group)
     return _no_content()
 
 
 async def remove_user_from_all(request: Request, hub: Hub) -> Response:
-    hub.remove_user_from_all_groups(path_param(request, "user"))
+    hub.remove_user_from_all_groups(_param(request, "user"))
     return _no_content()
 
 
 async def list_group_connections(request: Request, hub: Hub) -> Response:
-    group = path_param(request, "group")
+    group = _param(request, "group")
     query = request.query_params
     page_size = validation.integer(
         query.get("maxpagesize"), "maxpagesize", low=1, high=validation.MAX_PAGE_SIZE
     )
     top = validation.integer(query.get("top"), "top", low=1, high=validation.MAX_TOP)
     after, left = decode_continuation(query.get("continuationToken"), top)
-    members = sorted(hub.groups.get(group, {}).values(), key=lambda c: c.connection_id)
+    members = hub.members(group)
     remaining = [c for c in members if after is None or c.connection_id > after]
     limit = page_size or DEFAULT_PAGE_SIZE
     if left is not None:
@@ -223,7 +225,8 @@ async def list_group_connections(request: Request, hub: Hub) -> Response:
     still_left = None if left is None else left - len(page)
     if len(remaining) > len(page) and page and still_left != 0:
         token = encode_continuation(page[-1].connection_id, still_left)
-        params = {"api-version": query["api-version"], "continuationToken": token}
+        version = query.get("api-version", LATEST_API_VERSION)
+        params = {"api-version": version, "continuationToken": token}
         if page_size is not None:
             params["maxpagesize"] = str(page_size)
         base = str(request.url.replace(query=""))
@@ -235,17 +238,15 @@ async def list_group_connections(request: Request, hub: Hub) -> Response:
 
 
 async def connection_exists(request: Request, hub: Hub) -> Response:
-    return _exists(path_param(request, "connection") in hub.connections)
+    return _exists(_param(request, "connection") in hub.connections)
 
 
 async def user_exists(request: Request, hub: Hub) -> Response:
-    return _exists(path_param(request, "user") in hub.users)
+    return _exists(_param(request, "user") in hub.users)
 
 
 async def close_connection(request: Request, hub: Hub) -> Response:
-    connection = hub.connections.get(path_param(request, "connection"))
-    if connection is not None:
-        hub.close(connection, request.query_params.get("reason"))
+    hub.close_connection(_param(request, "connection"), request.query_params.get("reason"))
     return _no_content()
 
 
@@ -256,14 +257,14 @@ async def close_all(request: Request, hub: Hub) -> Response:
 
 
 async def close_user(request: Request, hub: Hub) -> Response:
-    user = path_param(request, "user")
+    user = _param(request, "user")
     reason = request.query_params.get("reason")
     hub.close_where(hub.users.get(user, {}).values(), excluded(request), reason)
     return _no_content()
 
 
 async def close_group(request: Request, hub: Hub) -> Response:
-    group = path_param(request, "group")
+    group = _param(request, "group")
     reason = request.query_params.get("reason")
     hub.close_where(hub.groups.get(group, {}).values(), excluded(request), reason)
     return _no_content()
@@ -272,47 +273,29 @@ async def close_group(request: Request, hub: Hub) -> Response:
 # -- permissions -------------------------------------------------------------------------------
 
 
-def _permission_role(request: Request) -> tuple[str, str | None]:
-    permission = validation.permission(path_param(request, "permission"))
+def _permission(request: Request) -> tuple[str, str | None]:
+    action = validation.permission(_param(request, "permission"))
     target = request.query_params.get("targetName")
     if target is not None:
         validation.group_name(target, "targetName")
-    return "webpubsub." + permission, target
+    return action, target
 
 
 async def grant(request: Request, hub: Hub) -> Response:
-    role, target = _permission_role(request)
-    connection = hub.connections.get(path_param(request, "connection"))
-    if connection is None:
-        raise not_found("connection does not exist", "connectionId")
-    connection.permissions.add(role if target is None else f"{role}.{target}")
+    action, target = _permission(request)
+    hub.grant(_param(request, "connection"), action, target)
     return Response(status_code=200)
 
 
 async def revoke(request: Request, hub: Hub) -> Response:
-    role, target = _permission_role(request)
-    connection = hub.connections.get(path_param(request, "connection"))
-    if connection is not None:
-        if target is None:
-            # Revoking without a target takes the permission away for every group.
-            prefix = role + "."
-            connection.permissions = {
-                p for p in connection.permissions if p != role and not p.startswith(prefix)
-            }
-        else:
-            connection.permissions.discard(f"{role}.{target}")
+    action, target = _permission(request)
+    hub.revoke(_param(request, "connection"), action, target)
     return _no_content()
 
 
 async def check(request: Request, hub: Hub) -> Response:
-    role, target = _permission_role(request)
-    connection = hub.connections.get(path_param(request, "connection"))
-    if connection is None:
-        return _exists(False)
-    action = role.removeprefix("webpubsub.")
-    if target is None:
-        return _exists(role in connection.permissions)
-    return _exists(connection.may(action, target))
+    action, target = _permission(request)
+    return _exists(hub.has_permission(_param(request, "connection"), action, target))
 
 
 # -- client tokens -----------------------------------------------------------------------------

@@ -10,20 +10,12 @@ import json
 from starlette.requests import Request
 
 from . import validation
-from .encoded_paths import path_param as decoded_path_param
 from .errors import ServiceError, bad_request
 from .frames import DataMessage, Payload
 from .odata import ODataError, Predicate, compile_filter
 
 # The service refuses messages larger than 1 MiB.
 MAX_MESSAGE_BYTES = 1024 * 1024
-
-
-def path_param(request: Request, name: str) -> str:
-    value = decoded_path_param(request.path_params, name)
-    if name == "group":
-        return validation.group_name(value)
-    return validation.identifier(value, name)
 
 
 def excluded(request: Request) -> list[str]:
@@ -39,8 +31,8 @@ def parse_filter(text: str | None) -> Predicate | None:
         raise bad_request(str(exc), "filter") from exc
 
 
-def check_ttl(request: Request) -> None:
-    validation.integer(
+def message_ttl(request: Request) -> int | None:
+    return validation.integer(
         request.query_params.get("messageTtlSeconds"),
         "messageTtlSeconds",
         low=0,
@@ -49,6 +41,8 @@ def check_ttl(request: Request) -> None:
 
 
 async def read_message(request: Request) -> DataMessage:
+    """The body as a message, with the request's ``messageTtlSeconds`` (checked first)."""
+    ttl = message_ttl(request)
     body = await request.body()
     if len(body) > MAX_MESSAGE_BYTES:
         raise ServiceError(
@@ -60,7 +54,7 @@ async def read_message(request: Request) -> DataMessage:
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type == "text/plain":
         try:
-            return DataMessage(Payload("text", body.decode("utf-8")))
+            return DataMessage(Payload("text", body.decode("utf-8")), ttl_seconds=ttl)
         except UnicodeDecodeError:
             raise bad_request("text/plain body is not valid UTF-8", "message") from None
     if media_type == "application/json":
@@ -69,9 +63,9 @@ async def read_message(request: Request) -> DataMessage:
             json.loads(text)
         except ValueError:
             raise bad_request("application/json body is not valid JSON", "message") from None
-        return DataMessage(Payload("json", text))
+        return DataMessage(Payload("json", text), ttl_seconds=ttl)
     if media_type == "application/octet-stream":
-        return DataMessage(Payload("binary", body))
+        return DataMessage(Payload("binary", body), ttl_seconds=ttl)
     raise ServiceError(
         415,
         "UnsupportedMediaType",

@@ -13,9 +13,11 @@ import asyncio
 import uuid
 from collections.abc import Iterable, Iterator
 
+from . import validation
 from .connection import Connection, SocketWriter
 from .frames import DataMessage
 from .odata import Predicate
+from .roles import JOIN_LEAVE_GROUP, SEND_TO_GROUP
 
 # How long a reliable connection that dropped without a clean close keeps its id, groups,
 # permissions and unacknowledged messages, waiting for the client to reconnect.
@@ -24,6 +26,14 @@ RECONNECT_GRACE_SECONDS = 60.0
 
 def new_connection_id() -> str:
     return uuid.uuid4().hex
+
+
+class NoSuchConnection(LookupError):
+    """The operation needs a connection that the hub does not have."""
+
+
+class NotPermitted(PermissionError):
+    """The client's roles do not allow what it asked for."""
 
 
 class Hub:
@@ -105,6 +115,70 @@ class Hub:
                 if group in connection.groups:
                     self.leave(connection, group)
 
+    def join_connection(self, connection_id: str, group: str) -> None:
+        """Add a connection to a group; raise NoSuchConnection if it does not exist."""
+        self.join(self._existing(connection_id), group)
+
+    def leave_connection(self, connection_id: str, group: str | None) -> None:
+        """Remove a connection from ``group`` (every group when None), if it exists."""
+        connection = self.connections.get(connection_id)
+        if connection is None:
+            return
+        for name in list(connection.groups) if group is None else [group]:
+            if name in connection.groups:
+                self.leave(connection, name)
+
+    def members(self, group: str) -> list[Connection]:
+        """The group's connections, ordered by connection id (the paging order)."""
+        return sorted(self.groups.get(group, {}).values(), key=lambda c: c.connection_id)
+
+    # -- requests from clients --------------------------------------------------------------
+
+    def client_join(self, connection: Connection, group: str, *, join: bool) -> None:
+        """A client's joinGroup (``join=True``) or leaveGroup request.
+
+        Raises ServiceError (400) for an invalid group name, NotPermitted without the role.
+        """
+        validation.group_name(group)
+        if not connection.permissions.may(JOIN_LEAVE_GROUP, group):
+            verb = "join" if join else "leave"
+            raise NotPermitted(f"the connection has no permission to {verb} {group!r}")
+        if join:
+            self.join(connection, group)
+        else:
+            self.leave(connection, group)
+
+    def client_send_to_group(
+        self, connection: Connection, group: str, message: DataMessage, no_echo: bool
+    ) -> None:
+        """A client's sendToGroup request (same errors as ``client_join``)."""
+        validation.group_name(group)
+        if not connection.permissions.may(SEND_TO_GROUP, group):
+            raise NotPermitted(f"the connection has no permission to send to {group!r}")
+        excluded = (connection.connection_id,) if no_echo else ()
+        self.send_to_group(group, message, excluded, None)
+
+    # -- permissions ------------------------------------------------------------------------
+
+    def grant(self, connection_id: str, action: str, group: str | None) -> None:
+        """Grant a permission; raise NoSuchConnection if the connection does not exist."""
+        self._existing(connection_id).permissions.grant(action, group)
+
+    def revoke(self, connection_id: str, action: str, group: str | None) -> None:
+        connection = self.connections.get(connection_id)
+        if connection is not None:
+            connection.permissions.revoke(action, group)
+
+    def has_permission(self, connection_id: str, action: str, group: str | None) -> bool:
+        connection = self.connections.get(connection_id)
+        return connection is not None and connection.permissions.holds(action, group)
+
+    def _existing(self, connection_id: str) -> Connection:
+        connection = self.connections.get(connection_id)
+        if connection is None:
+            raise NoSuchConnection(f"connection {connection_id!r} does not exist")
+        return connection
+
     # -- sends ------------------------------------------------------------------------------
 
     def send_to_all(
@@ -148,6 +222,11 @@ class Hub:
     def close(self, connection: Connection, reason: str | None) -> None:
         self.remove(connection)
         connection.close(reason)
+
+    def close_connection(self, connection_id: str, reason: str | None) -> None:
+        connection = self.connections.get(connection_id)
+        if connection is not None:
+            self.close(connection, reason)
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -236,7 +315,7 @@ class Service:
     def permissions_of(self, hub: str, connection_id: str) -> set[str]:
         """Role strings the connection holds, e.g. ``webpubsub.sendToGroup.g1``."""
         connection = self._connection(hub, connection_id)
-        return set() if connection is None else set(connection.permissions)
+        return set() if connection is None else connection.permissions.roles()
 
     def group_members(self, hub: str, group: str) -> list[str]:
         """Connection ids in the group."""

@@ -141,15 +141,35 @@ subjects = st.builds(
 )
 
 # An expression is a nested tuple; ("or", [terms]), ("and", [factors]), ("not", f),
-# ("cmp", op, left, right), ("in_groups", value), ("in_list", value, [literals]).
-# A value is ("field", "userId"|"connectionId") or ("lit", str | None).
-values = st.one_of(
+# ("cmp", op, left, right), ("in_groups", value), ("in_list", value, [literals]),
+# ("test", startswith|endswith|contains, value, value), ("length", op, value | None, int)
+# (None: length(groups)). A value is ("field", "userId"|"connectionId"), ("lit", str | None)
+# or ("case", tolower|toupper, value).
+fields_and_literals = st.one_of(
     st.sampled_from([("field", "userId"), ("field", "connectionId")]),
     st.builds(lambda v: ("lit", v), st.none() | names),
+)
+values = st.one_of(
+    fields_and_literals,
+    st.builds(
+        lambda f, v: ("case", f, v), st.sampled_from(["tolower", "toupper"]), fields_and_literals
+    ),
 )
 OPS = ["eq", "ne", "lt", "le", "gt", "ge"]
 comparisons = st.one_of(
     st.builds(lambda op, a, b: ("cmp", op, a, b), st.sampled_from(OPS), values, values),
+    st.builds(
+        lambda f, a, b: ("test", f, a, b),
+        st.sampled_from(["startswith", "endswith", "contains"]),
+        values,
+        values,
+    ),
+    st.builds(
+        lambda op, target, n: ("length", op, target, n),
+        st.sampled_from(OPS),
+        st.none() | values,
+        st.integers(-1, 4),
+    ),
     st.builds(lambda v: ("in_groups", v), values),
     st.builds(
         lambda v, items: ("in_list", v, items),
@@ -180,6 +200,12 @@ def render(node: Any, word: Callable[[str], str]) -> str:
     if kind == "in_list":
         items = ", ".join(render_value(("lit", v), word) for v in node[2])
         return f"{render_value(node[1], word)} {word('in')} ({items})"
+    if kind == "test":
+        args = f"{render_value(node[2], word)}, {render_value(node[3], word)}"
+        return f"{word(node[1])}({args})"
+    if kind == "length":
+        target = word("groups") if node[2] is None else render_value(node[2], word)
+        return f"{word('length')}({target}) {word(node[1])} {node[3]}"
     if kind == "not":
         return f"{word('not')} {wrap(node[1], word, ('and', 'or'))}"
     if kind == "and":
@@ -195,12 +221,14 @@ def wrap(node: Any, word: Callable[[str], str], looser: tuple[str, ...]) -> str:
 def render_value(value: Any, word: Callable[[str], str]) -> str:
     if value[0] == "field":
         return str(value[1])
+    if value[0] == "case":
+        return f"{word(value[1])}({render_value(value[2], word)})"
     if value[1] is None:
         return word("null")
     return "'" + str(value[1]).replace("'", "''") + "'"
 
 
-ORDER: dict[str, Callable[[str, str], bool]] = {
+ORDER: dict[str, Callable[[Any, Any], bool]] = {
     "lt": operator.lt,
     "le": operator.le,
     "gt": operator.gt,
@@ -222,19 +250,39 @@ def evaluate(node: Any, subject: Subject) -> bool:
         return value_of(node[1], subject) in subject.groups
     if kind == "in_list":
         return value_of(node[1], subject) in node[2]
-    left, right = value_of(node[2], subject), value_of(node[3], subject)
-    if node[1] == "eq":
-        return left == right
-    if node[1] == "ne":
-        return left != right
+    if kind == "test":
+        text, part = value_of(node[2], subject), value_of(node[3], subject)
+        if text is None or part is None:
+            return False
+        return {"startswith": text.startswith, "endswith": text.endswith}.get(
+            node[1], text.__contains__
+        )(part)
+    if kind == "length":
+        counted = subject.groups if node[2] is None else value_of(node[2], subject)
+        if counted is None:
+            return node[1] == "ne"  # null length: eq false, ne true, ordering false
+        return compare(node[1], len(counted), node[3])
+    return compare(node[1], value_of(node[2], subject), value_of(node[3], subject))
+
+
+def compare(op: str, left: Any, right: Any) -> bool:
+    if op == "eq":
+        return bool(left == right)
+    if op == "ne":
+        return bool(left != right)
     if left is None or right is None:
         return False
-    return ORDER[node[1]](left, right)
+    return ORDER[op](left, right)
 
 
 def value_of(value: Any, subject: Subject) -> str | None:
     if value[0] == "lit":
         return value[1]  # type: ignore[no-any-return]
+    if value[0] == "case":
+        inner = value_of(value[2], subject)
+        if inner is None:
+            return None
+        return inner.lower() if value[1] == "tolower" else inner.upper()
     return subject.user_id if value[1] == "userId" else subject.connection_id
 
 

@@ -293,7 +293,7 @@ class Upstream:
                 connection.user_id = user_id
             hub.add(connection, [*kept, *groups])
         if isinstance(roles, list):
-            connection.permissions.update(r for r in roles if isinstance(r, str))
+            connection.permissions.add_roles(r for r in roles if isinstance(r, str))
         chosen = answer.get("subprotocol")
         if isinstance(chosen, str) and chosen in offered:
             picked = negotiate([chosen])
