@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import inspect
 import time
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Mapping
 from types import TracebackType
 from typing import Any, TypeVar
 
 import httpx
 
 from . import _operations as ops
+from ._call_options import active, client_options, one_or_many
 from ._config import (
     DEFAULT_API_VERSION,
     DEFAULT_TIMEOUT_SECONDS,
-    USER_AGENT,
     build_core,
     client_timeout,
     connection_string_arguments,
@@ -22,9 +22,10 @@ from ._config import (
 from ._content import Message
 from ._core import Exchange, FetchToken, Send, ServiceCore
 from ._http_request import HttpRequest, send_request
-from ._paging import ConnectionPages, Page
+from ._paging import ItemPaged
 from .exceptions import InvalidArgumentTypeError
-from .models import GroupMember
+
+__all__ = ["ItemPaged", "WebPubSubServiceClient", "run_exchange"]
 
 T = TypeVar("T")
 
@@ -57,33 +58,6 @@ def run_exchange(exchange: Exchange[T], http: httpx.Client) -> T:
         return result
 
 
-class ItemPaged(Iterator[GroupMember]):
-    """Lazily iterates the members of a group across every page of the listing.
-
-    Pages are fetched only as iteration reaches them; :meth:`by_page` iterates page by page.
-    Raises the same errors as the client's other calls, at the point a page is fetched.
-    """
-
-    def __init__(self, pages: ConnectionPages, http: httpx.Client) -> None:
-        self._pages = pages
-        self._http = http
-        self._items = (member for page in self.by_page() for member in page)
-
-    def __iter__(self) -> Iterator[GroupMember]:
-        return self
-
-    def __next__(self) -> GroupMember:
-        return next(self._items)
-
-    def by_page(self) -> Iterator[list[GroupMember]]:
-        """Yield one list of :class:`GroupMember` per page (``GET`` per page)."""
-        page: Page | None = run_exchange(self._pages.first(), self._http)
-        while page is not None:
-            yield page.members
-            following = self._pages.after(page)
-            page = None if following is None else run_exchange(following, self._http)
-
-
 class WebPubSubServiceClient:
     """Synchronous client for one hub of an Azure Web PubSub service (or the local emulator).
 
@@ -110,6 +84,18 @@ class WebPubSubServiceClient:
             caller keeps ownership and closes it.
         logging_enable: also log request headers (``Authorization`` redacted) at DEBUG on the
             ``webpubsub`` logger; method, URL, status and duration are always logged at DEBUG.
+        user_agent: put in front of ``webpubsub/<version> Python/<x.y> (<platform>)`` in the
+            ``User-Agent`` header (``user_agent_overwrite=True``: sent alone).
+        headers: ``dict`` of headers added to every request.
+        connection_timeout, read_timeout: seconds, override those phases of ``timeout``.
+        retry_mode: ``"exponential"`` (default) or ``"fixed"`` backoff.
+        transport: an ``httpx`` transport for the client this class creates;
+            ``connection_verify`` / ``connection_cert``: its TLS ``verify`` / ``cert``.
+        Every method also takes the per-call keywords ``headers``, ``params``,
+        ``logging_enable``, ``user_agent``, ``request_id``, ``timeout``,
+        ``connection_timeout``, ``read_timeout`` and the ``retry_*`` options above; azure-core
+        machinery (``cls``, ``error_map``, pipeline policies) raises
+        :class:`InvalidArgumentTypeError` saying what to use instead.
 
     Raises:
         InvalidArgumentError: an argument breaks a rule (message names it and the rule).
@@ -132,6 +118,7 @@ class WebPubSubServiceClient:
         retry_on_status_codes: Collection[int] | None = None,
         http_client: httpx.Client | None = None,
         logging_enable: bool = False,
+        **kwargs: Any,
     ) -> None:
         self._core: ServiceCore = build_core(
             endpoint,
@@ -146,10 +133,15 @@ class WebPubSubServiceClient:
             retry_on_status_codes=retry_on_status_codes,
             logging_enable=logging_enable,
         )
-        self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(
-            timeout=client_timeout(timeout), headers={"User-Agent": USER_AGENT}
+        self._options, http_args = client_options(
+            kwargs,
+            retry=self._core.retry,
+            timeout=client_timeout(timeout) if http_client is None else http_client.timeout,
+            logging_enable=logging_enable,
         )
+        self._core.retry = self._options.retry
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.Client(timeout=self._options.timeout, **http_args)
 
     @classmethod
     def from_connection_string(
@@ -182,8 +174,9 @@ class WebPubSubServiceClient:
         """The REST API version sent with every request."""
         return self._core.api_version
 
-    def _run(self, exchange: Exchange[T]) -> T:
-        return run_exchange(exchange, self._http)
+    def _run(self, exchange: Exchange[T], kwargs: Mapping[str, Any]) -> T:
+        with active(self._options.for_call(kwargs)):
+            return run_exchange(exchange, self._http)
 
     # -- sending ---------------------------------------------------------------------------
 
@@ -195,6 +188,7 @@ class WebPubSubServiceClient:
         filter: str | None = None,
         content_type: str | None = None,
         message_ttl_seconds: int | None = None,
+        **kwargs: Any,
     ) -> None:
         """Broadcast a message to every connection of the hub.
 
@@ -227,7 +221,8 @@ class WebPubSubServiceClient:
                 filter=filter,
                 content_type=content_type,
                 message_ttl_seconds=message_ttl_seconds,
-            )
+            ),
+            kwargs,
         )
 
     def send_to_user(
@@ -238,6 +233,7 @@ class WebPubSubServiceClient:
         filter: str | None = None,
         content_type: str | None = None,
         message_ttl_seconds: int | None = None,
+        **kwargs: Any,
     ) -> None:
         """Send a message to every connection of a user.
 
@@ -252,7 +248,8 @@ class WebPubSubServiceClient:
                 filter=filter,
                 content_type=content_type,
                 message_ttl_seconds=message_ttl_seconds,
-            )
+            ),
+            kwargs,
         )
 
     def send_to_group(
@@ -264,6 +261,7 @@ class WebPubSubServiceClient:
         filter: str | None = None,
         content_type: str | None = None,
         message_ttl_seconds: int | None = None,
+        **kwargs: Any,
     ) -> None:
         """Send a message to every connection in a group.
 
@@ -279,7 +277,8 @@ class WebPubSubServiceClient:
                 filter=filter,
                 content_type=content_type,
                 message_ttl_seconds=message_ttl_seconds,
-            )
+            ),
+            kwargs,
         )
 
     def send_to_connection(
@@ -289,6 +288,7 @@ class WebPubSubServiceClient:
         *,
         content_type: str | None = None,
         message_ttl_seconds: int | None = None,
+        **kwargs: Any,
     ) -> None:
         """Send a message to one connection.
 
@@ -302,12 +302,13 @@ class WebPubSubServiceClient:
                 message,
                 content_type=content_type,
                 message_ttl_seconds=message_ttl_seconds,
-            )
+            ),
+            kwargs,
         )
 
     # -- groups ----------------------------------------------------------------------------
 
-    def add_user_to_group(self, group: str, user_id: str) -> None:
+    def add_user_to_group(self, group: str, user_id: str, **kwargs: Any) -> None:
         """Add every connection of a user, present and future, to a group.
 
         ``PUT /api/hubs/{hub}/users/{userId}/groups/{group}``.
@@ -316,24 +317,24 @@ class WebPubSubServiceClient:
             InvalidArgumentError: empty ``user_id`` or a group outside 1..1024 characters.
             HttpResponseError / ServiceRequestError: as for :meth:`send_to_all`.
         """
-        return self._run(ops.add_user_to_group(self._core, group, user_id))
+        return self._run(ops.add_user_to_group(self._core, group, user_id), kwargs)
 
-    def remove_user_from_group(self, group: str, user_id: str) -> None:
+    def remove_user_from_group(self, group: str, user_id: str, **kwargs: Any) -> None:
         """Remove a user's connections from a group.
 
         ``DELETE /api/hubs/{hub}/users/{userId}/groups/{group}``; errors as
         :meth:`add_user_to_group`.
         """
-        return self._run(ops.remove_user_from_group(self._core, group, user_id))
+        return self._run(ops.remove_user_from_group(self._core, group, user_id), kwargs)
 
-    def remove_user_from_all_groups(self, user_id: str) -> None:
+    def remove_user_from_all_groups(self, user_id: str, **kwargs: Any) -> None:
         """Remove a user's connections from every group.
 
         ``DELETE /api/hubs/{hub}/users/{userId}/groups``; errors as :meth:`add_user_to_group`.
         """
-        return self._run(ops.remove_user_from_all_groups(self._core, user_id))
+        return self._run(ops.remove_user_from_all_groups(self._core, user_id), kwargs)
 
-    def add_connection_to_group(self, group: str, connection_id: str) -> None:
+    def add_connection_to_group(self, group: str, connection_id: str, **kwargs: Any) -> None:
         """Add one connection to a group.
 
         ``PUT /api/hubs/{hub}/groups/{group}/connections/{connectionId}``.
@@ -343,25 +344,25 @@ class WebPubSubServiceClient:
             InvalidArgumentError / HttpResponseError / ServiceRequestError: as
                 :meth:`add_user_to_group`.
         """
-        return self._run(ops.add_connection_to_group(self._core, group, connection_id))
+        return self._run(ops.add_connection_to_group(self._core, group, connection_id), kwargs)
 
-    def remove_connection_from_group(self, group: str, connection_id: str) -> None:
+    def remove_connection_from_group(self, group: str, connection_id: str, **kwargs: Any) -> None:
         """Remove one connection from a group.
 
         ``DELETE /api/hubs/{hub}/groups/{group}/connections/{connectionId}``; errors as
         :meth:`add_user_to_group`.
         """
-        return self._run(ops.remove_connection_from_group(self._core, group, connection_id))
+        return self._run(ops.remove_connection_from_group(self._core, group, connection_id), kwargs)
 
-    def remove_connection_from_all_groups(self, connection_id: str) -> None:
+    def remove_connection_from_all_groups(self, connection_id: str, **kwargs: Any) -> None:
         """Remove one connection from every group.
 
         ``DELETE /api/hubs/{hub}/connections/{connectionId}/groups``; errors as
         :meth:`add_user_to_group`.
         """
-        return self._run(ops.remove_connection_from_all_groups(self._core, connection_id))
+        return self._run(ops.remove_connection_from_all_groups(self._core, connection_id), kwargs)
 
-    def add_connections_to_groups(self, groups: list[str], filter: str) -> None:
+    def add_connections_to_groups(self, groups: list[str], filter: str, **kwargs: Any) -> None:
         """Add every connection matching an OData filter to each of ``groups``.
 
         ``POST /api/hubs/{hub}/:addToGroups`` with ``{"groups": [...], "filter": "..."}``.
@@ -375,18 +376,18 @@ class WebPubSubServiceClient:
                 ``str`` passed as ``groups``, or an empty filter.
             HttpResponseError / ServiceRequestError: as for :meth:`send_to_all`.
         """
-        return self._run(ops.add_connections_to_groups(self._core, groups, filter))
+        return self._run(ops.add_connections_to_groups(self._core, groups, filter), kwargs)
 
-    def remove_connections_from_groups(self, groups: list[str], filter: str) -> None:
+    def remove_connections_from_groups(self, groups: list[str], filter: str, **kwargs: Any) -> None:
         """Remove every connection matching an OData filter from each of ``groups``.
 
         ``POST /api/hubs/{hub}/:removeFromGroups``; arguments and errors as
         :meth:`add_connections_to_groups`.
         """
-        return self._run(ops.remove_connections_from_groups(self._core, groups, filter))
+        return self._run(ops.remove_connections_from_groups(self._core, groups, filter), kwargs)
 
     def list_connections(
-        self, *, group: str, top: int | None = None, maxpagesize: int | None = None
+        self, *, group: str, top: int | None = None, maxpagesize: int | None = None, **kwargs: Any
     ) -> ItemPaged:
         """Iterate the connections in a group as :class:`~webpubsub.GroupMember` values.
 
@@ -403,12 +404,12 @@ class WebPubSubServiceClient:
         """
         return ItemPaged(
             ops.list_connections(self._core, group=group, top=top, maxpagesize=maxpagesize),
-            self._http,
+            lambda page: self._run(page, kwargs),
         )
 
     # -- existence -------------------------------------------------------------------------
 
-    def connection_exists(self, connection_id: str) -> bool:
+    def connection_exists(self, connection_id: str, **kwargs: Any) -> bool:
         """Whether the connection is connected now.
 
         ``HEAD /api/hubs/{hub}/connections/{connectionId}`` (200: ``True``, 404: ``False``).
@@ -417,26 +418,26 @@ class WebPubSubServiceClient:
             InvalidArgumentError: empty ``connection_id``.
             HttpResponseError / ServiceRequestError: any other status / no answer.
         """
-        return self._run(ops.connection_exists(self._core, connection_id))
+        return self._run(ops.connection_exists(self._core, connection_id), kwargs)
 
-    def user_exists(self, user_id: str) -> bool:
+    def user_exists(self, user_id: str, **kwargs: Any) -> bool:
         """Whether the user has at least one connection.
 
         ``HEAD /api/hubs/{hub}/users/{userId}``; errors as :meth:`connection_exists`.
         """
-        return self._run(ops.user_exists(self._core, user_id))
+        return self._run(ops.user_exists(self._core, user_id), kwargs)
 
-    def group_exists(self, group: str) -> bool:
+    def group_exists(self, group: str, **kwargs: Any) -> bool:
         """Whether the group has at least one connection.
 
         ``HEAD /api/hubs/{hub}/groups/{group}``; errors as :meth:`connection_exists`.
         """
-        return self._run(ops.group_exists(self._core, group))
+        return self._run(ops.group_exists(self._core, group), kwargs)
 
     # -- closing ---------------------------------------------------------------------------
 
     def close_all_connections(
-        self, *, excluded: list[str] | None = None, reason: str | None = None
+        self, *, excluded: list[str] | None = None, reason: str | None = None, **kwargs: Any
     ) -> None:
         """Close every connection of the hub.
 
@@ -450,10 +451,17 @@ class WebPubSubServiceClient:
             InvalidArgumentTypeError: ``excluded`` is a ``str`` or holds non-strings.
             HttpResponseError / ServiceRequestError: as for :meth:`send_to_all`.
         """
-        return self._run(ops.close_all_connections(self._core, excluded=excluded, reason=reason))
+        return self._run(
+            ops.close_all_connections(self._core, excluded=excluded, reason=reason), kwargs
+        )
 
     def close_user_connections(
-        self, user_id: str, *, excluded: list[str] | None = None, reason: str | None = None
+        self,
+        user_id: str,
+        *,
+        excluded: list[str] | None = None,
+        reason: str | None = None,
+        **kwargs: Any,
     ) -> None:
         """Close every connection of a user.
 
@@ -461,11 +469,17 @@ class WebPubSubServiceClient:
         :meth:`close_all_connections`.
         """
         return self._run(
-            ops.close_user_connections(self._core, user_id, excluded=excluded, reason=reason)
+            ops.close_user_connections(self._core, user_id, excluded=excluded, reason=reason),
+            kwargs,
         )
 
     def close_group_connections(
-        self, group: str, *, excluded: list[str] | None = None, reason: str | None = None
+        self,
+        group: str,
+        *,
+        excluded: list[str] | None = None,
+        reason: str | None = None,
+        **kwargs: Any,
     ) -> None:
         """Close every connection in a group.
 
@@ -473,21 +487,23 @@ class WebPubSubServiceClient:
         :meth:`close_all_connections`.
         """
         return self._run(
-            ops.close_group_connections(self._core, group, excluded=excluded, reason=reason)
+            ops.close_group_connections(self._core, group, excluded=excluded, reason=reason), kwargs
         )
 
-    def close_connection(self, connection_id: str, *, reason: str | None = None) -> None:
+    def close_connection(
+        self, connection_id: str, *, reason: str | None = None, **kwargs: Any
+    ) -> None:
         """Close one connection.
 
         ``DELETE /api/hubs/{hub}/connections/{connectionId}``; errors as
         :meth:`close_all_connections`.
         """
-        return self._run(ops.close_connection(self._core, connection_id, reason=reason))
+        return self._run(ops.close_connection(self._core, connection_id, reason=reason), kwargs)
 
     # -- permissions -----------------------------------------------------------------------
 
     def grant_permission(
-        self, permission: str, connection_id: str, *, target_name: str | None = None
+        self, permission: str, connection_id: str, *, target_name: str | None = None, **kwargs: Any
     ) -> None:
         """Grant a connection ``"sendToGroup"`` or ``"joinLeaveGroup"``.
 
@@ -503,11 +519,12 @@ class WebPubSubServiceClient:
             HttpResponseError / ServiceRequestError: as for :meth:`send_to_all`.
         """
         return self._run(
-            ops.grant_permission(self._core, permission, connection_id, target_name=target_name)
+            ops.grant_permission(self._core, permission, connection_id, target_name=target_name),
+            kwargs,
         )
 
     def revoke_permission(
-        self, permission: str, connection_id: str, *, target_name: str | None = None
+        self, permission: str, connection_id: str, *, target_name: str | None = None, **kwargs: Any
     ) -> None:
         """Revoke a permission granted with :meth:`grant_permission`.
 
@@ -515,11 +532,12 @@ class WebPubSubServiceClient:
         arguments and errors as :meth:`grant_permission`.
         """
         return self._run(
-            ops.revoke_permission(self._core, permission, connection_id, target_name=target_name)
+            ops.revoke_permission(self._core, permission, connection_id, target_name=target_name),
+            kwargs,
         )
 
     def has_permission(
-        self, permission: str, connection_id: str, *, target_name: str | None = None
+        self, permission: str, connection_id: str, *, target_name: str | None = None, **kwargs: Any
     ) -> bool:
         """Whether the connection holds the permission.
 
@@ -527,7 +545,8 @@ class WebPubSubServiceClient:
         (200: ``True``, 404: ``False``); arguments and errors as :meth:`grant_permission`.
         """
         return self._run(
-            ops.has_permission(self._core, permission, connection_id, target_name=target_name)
+            ops.has_permission(self._core, permission, connection_id, target_name=target_name),
+            kwargs,
         )
 
     check_permission = has_permission
@@ -538,11 +557,12 @@ class WebPubSubServiceClient:
         self,
         *,
         user_id: str | None = None,
-        roles: list[str] | None = None,
-        groups: list[str] | None = None,
+        roles: list[str] | str | None = None,
+        groups: list[str] | str | None = None,
         minutes_to_expire: int = 60,
         jwt_headers: dict[str, Any] | None = None,
         client_protocol: str = "Default",
+        **kwargs: Any,
     ) -> dict[str, str]:
         """A URL and token for a WebSocket client to connect to this hub.
 
@@ -570,17 +590,18 @@ class WebPubSubServiceClient:
             ops.get_client_access_token(
                 self._core,
                 user_id=user_id,
-                roles=roles,
-                groups=groups,
+                roles=one_or_many(roles),
+                groups=one_or_many(groups),
                 minutes_to_expire=minutes_to_expire,
                 jwt_headers=jwt_headers,
                 client_protocol=client_protocol,
-            )
+            ),
+            kwargs,
         )
 
     # -- raw requests and lifetime ---------------------------------------------------------
 
-    def send_request(self, request: HttpRequest | httpx.Request) -> httpx.Response:
+    def send_request(self, request: HttpRequest | httpx.Request, **kwargs: Any) -> httpx.Response:
         """Send a raw request with this client's authentication and retries.
 
         A relative URL (``HttpRequest("HEAD", "/api/health")``) is resolved against the
@@ -589,7 +610,7 @@ class WebPubSubServiceClient:
         Raises:
             ServiceRequestError: the service could not be reached (after retries).
         """
-        return self._run(send_request(self._core, request))
+        return self._run(send_request(self._core, request), kwargs)
 
     def close(self) -> None:
         """Close the connection pool (unless ``http_client`` was supplied by the caller)."""

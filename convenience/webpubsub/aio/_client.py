@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import AsyncIterator, Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Mapping
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -17,10 +17,10 @@ import httpx
 
 from .. import _client as sync
 from .. import _operations as ops
+from .._call_options import active, client_options, one_or_many
 from .._config import (
     DEFAULT_API_VERSION,
     DEFAULT_TIMEOUT_SECONDS,
-    USER_AGENT,
     build_core,
     client_timeout,
     connection_string_arguments,
@@ -28,8 +28,9 @@ from .._config import (
 from .._content import Message
 from .._core import Exchange, FetchToken, Send, ServiceCore
 from .._http_request import HttpRequest, send_request
-from .._paging import ConnectionPages, Page
-from ..models import GroupMember
+from ._paging import AsyncItemPaged
+
+__all__ = ["AsyncItemPaged", "WebPubSubServiceClient", "run_exchange"]
 
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -66,34 +67,6 @@ def _doc_of(sync_method: Callable[..., Any]) -> Callable[[F], F]:
     return attach
 
 
-class AsyncItemPaged(AsyncIterator[GroupMember]):
-    """Lazily iterates (``async for``) the members of a group across every page."""
-
-    def __init__(self, pages: ConnectionPages, http: httpx.AsyncClient) -> None:
-        self._pages = pages
-        self._http = http
-        self._page_iter = self.by_page()
-        self._current: Iterator[GroupMember] = iter(())
-
-    def __aiter__(self) -> AsyncIterator[GroupMember]:
-        return self
-
-    async def __anext__(self) -> GroupMember:
-        while True:
-            member = next(self._current, None)
-            if member is not None:
-                return member
-            self._current = iter(await anext(self._page_iter))
-
-    async def by_page(self) -> AsyncIterator[list[GroupMember]]:
-        """Yield one list of :class:`GroupMember` per page (``GET`` per page)."""
-        page: Page | None = await run_exchange(self._pages.first(), self._http)
-        while page is not None:
-            yield page.members
-            following = self._pages.after(page)
-            page = None if following is None else await run_exchange(following, self._http)
-
-
 class WebPubSubServiceClient:
     __doc__ = (
         (sync.WebPubSubServiceClient.__doc__ or "")
@@ -117,6 +90,7 @@ class WebPubSubServiceClient:
         retry_on_status_codes: Collection[int] | None = None,
         http_client: httpx.AsyncClient | None = None,
         logging_enable: bool = False,
+        **kwargs: Any,
     ) -> None:
         self._core: ServiceCore = build_core(
             endpoint,
@@ -131,10 +105,15 @@ class WebPubSubServiceClient:
             retry_on_status_codes=retry_on_status_codes,
             logging_enable=logging_enable,
         )
-        self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(
-            timeout=client_timeout(timeout), headers={"User-Agent": USER_AGENT}
+        self._options, http_args = client_options(
+            kwargs,
+            retry=self._core.retry,
+            timeout=client_timeout(timeout) if http_client is None else http_client.timeout,
+            logging_enable=logging_enable,
         )
+        self._core.retry = self._options.retry
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.AsyncClient(timeout=self._options.timeout, **http_args)
 
     @classmethod
     @_doc_of(sync.WebPubSubServiceClient.from_connection_string)
@@ -158,8 +137,9 @@ class WebPubSubServiceClient:
         """The REST API version sent with every request."""
         return self._core.api_version
 
-    async def _run(self, exchange: Exchange[T]) -> T:
-        return await run_exchange(exchange, self._http)
+    async def _run(self, exchange: Exchange[T], kwargs: Mapping[str, Any]) -> T:
+        with active(self._options.for_call(kwargs)):
+            return await run_exchange(exchange, self._http)
 
     @_doc_of(sync.WebPubSubServiceClient.send_to_all)
     async def send_to_all(
@@ -170,6 +150,7 @@ class WebPubSubServiceClient:
         filter: str | None = None,
         content_type: str | None = None,
         message_ttl_seconds: int | None = None,
+        **kwargs: Any,
     ) -> None:
         return await self._run(
             ops.send_to_all(
@@ -179,7 +160,8 @@ class WebPubSubServiceClient:
                 filter=filter,
                 content_type=content_type,
                 message_ttl_seconds=message_ttl_seconds,
-            )
+            ),
+            kwargs,
         )
 
     @_doc_of(sync.WebPubSubServiceClient.send_to_user)
@@ -191,6 +173,7 @@ class WebPubSubServiceClient:
         filter: str | None = None,
         content_type: str | None = None,
         message_ttl_seconds: int | None = None,
+        **kwargs: Any,
     ) -> None:
         return await self._run(
             ops.send_to_user(
@@ -200,7 +183,8 @@ class WebPubSubServiceClient:
                 filter=filter,
                 content_type=content_type,
                 message_ttl_seconds=message_ttl_seconds,
-            )
+            ),
+            kwargs,
         )
 
     @_doc_of(sync.WebPubSubServiceClient.send_to_group)
@@ -213,6 +197,7 @@ class WebPubSubServiceClient:
         filter: str | None = None,
         content_type: str | None = None,
         message_ttl_seconds: int | None = None,
+        **kwargs: Any,
     ) -> None:
         return await self._run(
             ops.send_to_group(
@@ -223,7 +208,8 @@ class WebPubSubServiceClient:
                 filter=filter,
                 content_type=content_type,
                 message_ttl_seconds=message_ttl_seconds,
-            )
+            ),
+            kwargs,
         )
 
     @_doc_of(sync.WebPubSubServiceClient.send_to_connection)
@@ -234,6 +220,7 @@ class WebPubSubServiceClient:
         *,
         content_type: str | None = None,
         message_ttl_seconds: int | None = None,
+        **kwargs: Any,
     ) -> None:
         return await self._run(
             ops.send_to_connection(
@@ -242,112 +229,145 @@ class WebPubSubServiceClient:
                 message,
                 content_type=content_type,
                 message_ttl_seconds=message_ttl_seconds,
-            )
+            ),
+            kwargs,
         )
 
     @_doc_of(sync.WebPubSubServiceClient.add_user_to_group)
-    async def add_user_to_group(self, group: str, user_id: str) -> None:
-        return await self._run(ops.add_user_to_group(self._core, group, user_id))
+    async def add_user_to_group(self, group: str, user_id: str, **kwargs: Any) -> None:
+        return await self._run(ops.add_user_to_group(self._core, group, user_id), kwargs)
 
     @_doc_of(sync.WebPubSubServiceClient.remove_user_from_group)
-    async def remove_user_from_group(self, group: str, user_id: str) -> None:
-        return await self._run(ops.remove_user_from_group(self._core, group, user_id))
+    async def remove_user_from_group(self, group: str, user_id: str, **kwargs: Any) -> None:
+        return await self._run(ops.remove_user_from_group(self._core, group, user_id), kwargs)
 
     @_doc_of(sync.WebPubSubServiceClient.remove_user_from_all_groups)
-    async def remove_user_from_all_groups(self, user_id: str) -> None:
-        return await self._run(ops.remove_user_from_all_groups(self._core, user_id))
+    async def remove_user_from_all_groups(self, user_id: str, **kwargs: Any) -> None:
+        return await self._run(ops.remove_user_from_all_groups(self._core, user_id), kwargs)
 
     @_doc_of(sync.WebPubSubServiceClient.add_connection_to_group)
-    async def add_connection_to_group(self, group: str, connection_id: str) -> None:
-        return await self._run(ops.add_connection_to_group(self._core, group, connection_id))
+    async def add_connection_to_group(self, group: str, connection_id: str, **kwargs: Any) -> None:
+        return await self._run(
+            ops.add_connection_to_group(self._core, group, connection_id), kwargs
+        )
 
     @_doc_of(sync.WebPubSubServiceClient.remove_connection_from_group)
-    async def remove_connection_from_group(self, group: str, connection_id: str) -> None:
-        return await self._run(ops.remove_connection_from_group(self._core, group, connection_id))
+    async def remove_connection_from_group(
+        self, group: str, connection_id: str, **kwargs: Any
+    ) -> None:
+        return await self._run(
+            ops.remove_connection_from_group(self._core, group, connection_id), kwargs
+        )
 
     @_doc_of(sync.WebPubSubServiceClient.remove_connection_from_all_groups)
-    async def remove_connection_from_all_groups(self, connection_id: str) -> None:
-        return await self._run(ops.remove_connection_from_all_groups(self._core, connection_id))
+    async def remove_connection_from_all_groups(self, connection_id: str, **kwargs: Any) -> None:
+        return await self._run(
+            ops.remove_connection_from_all_groups(self._core, connection_id), kwargs
+        )
 
     @_doc_of(sync.WebPubSubServiceClient.add_connections_to_groups)
-    async def add_connections_to_groups(self, groups: list[str], filter: str) -> None:
-        return await self._run(ops.add_connections_to_groups(self._core, groups, filter))
+    async def add_connections_to_groups(
+        self, groups: list[str], filter: str, **kwargs: Any
+    ) -> None:
+        return await self._run(ops.add_connections_to_groups(self._core, groups, filter), kwargs)
 
     @_doc_of(sync.WebPubSubServiceClient.remove_connections_from_groups)
-    async def remove_connections_from_groups(self, groups: list[str], filter: str) -> None:
-        return await self._run(ops.remove_connections_from_groups(self._core, groups, filter))
+    async def remove_connections_from_groups(
+        self, groups: list[str], filter: str, **kwargs: Any
+    ) -> None:
+        return await self._run(
+            ops.remove_connections_from_groups(self._core, groups, filter), kwargs
+        )
 
     @_doc_of(sync.WebPubSubServiceClient.list_connections)
     def list_connections(
-        self, *, group: str, top: int | None = None, maxpagesize: int | None = None
+        self, *, group: str, top: int | None = None, maxpagesize: int | None = None, **kwargs: Any
     ) -> AsyncItemPaged:
         return AsyncItemPaged(
             ops.list_connections(self._core, group=group, top=top, maxpagesize=maxpagesize),
-            self._http,
+            lambda page: self._run(page, kwargs),
         )
 
     @_doc_of(sync.WebPubSubServiceClient.connection_exists)
-    async def connection_exists(self, connection_id: str) -> bool:
-        return await self._run(ops.connection_exists(self._core, connection_id))
+    async def connection_exists(self, connection_id: str, **kwargs: Any) -> bool:
+        return await self._run(ops.connection_exists(self._core, connection_id), kwargs)
 
     @_doc_of(sync.WebPubSubServiceClient.user_exists)
-    async def user_exists(self, user_id: str) -> bool:
-        return await self._run(ops.user_exists(self._core, user_id))
+    async def user_exists(self, user_id: str, **kwargs: Any) -> bool:
+        return await self._run(ops.user_exists(self._core, user_id), kwargs)
 
     @_doc_of(sync.WebPubSubServiceClient.group_exists)
-    async def group_exists(self, group: str) -> bool:
-        return await self._run(ops.group_exists(self._core, group))
+    async def group_exists(self, group: str, **kwargs: Any) -> bool:
+        return await self._run(ops.group_exists(self._core, group), kwargs)
 
     @_doc_of(sync.WebPubSubServiceClient.close_all_connections)
     async def close_all_connections(
-        self, *, excluded: list[str] | None = None, reason: str | None = None
+        self, *, excluded: list[str] | None = None, reason: str | None = None, **kwargs: Any
     ) -> None:
         return await self._run(
-            ops.close_all_connections(self._core, excluded=excluded, reason=reason)
+            ops.close_all_connections(self._core, excluded=excluded, reason=reason), kwargs
         )
 
     @_doc_of(sync.WebPubSubServiceClient.close_user_connections)
     async def close_user_connections(
-        self, user_id: str, *, excluded: list[str] | None = None, reason: str | None = None
+        self,
+        user_id: str,
+        *,
+        excluded: list[str] | None = None,
+        reason: str | None = None,
+        **kwargs: Any,
     ) -> None:
         return await self._run(
-            ops.close_user_connections(self._core, user_id, excluded=excluded, reason=reason)
+            ops.close_user_connections(self._core, user_id, excluded=excluded, reason=reason),
+            kwargs,
         )
 
     @_doc_of(sync.WebPubSubServiceClient.close_group_connections)
     async def close_group_connections(
-        self, group: str, *, excluded: list[str] | None = None, reason: str | None = None
+        self,
+        group: str,
+        *,
+        excluded: list[str] | None = None,
+        reason: str | None = None,
+        **kwargs: Any,
     ) -> None:
         return await self._run(
-            ops.close_group_connections(self._core, group, excluded=excluded, reason=reason)
+            ops.close_group_connections(self._core, group, excluded=excluded, reason=reason), kwargs
         )
 
     @_doc_of(sync.WebPubSubServiceClient.close_connection)
-    async def close_connection(self, connection_id: str, *, reason: str | None = None) -> None:
-        return await self._run(ops.close_connection(self._core, connection_id, reason=reason))
+    async def close_connection(
+        self, connection_id: str, *, reason: str | None = None, **kwargs: Any
+    ) -> None:
+        return await self._run(
+            ops.close_connection(self._core, connection_id, reason=reason), kwargs
+        )
 
     @_doc_of(sync.WebPubSubServiceClient.grant_permission)
     async def grant_permission(
-        self, permission: str, connection_id: str, *, target_name: str | None = None
+        self, permission: str, connection_id: str, *, target_name: str | None = None, **kwargs: Any
     ) -> None:
         return await self._run(
-            ops.grant_permission(self._core, permission, connection_id, target_name=target_name)
+            ops.grant_permission(self._core, permission, connection_id, target_name=target_name),
+            kwargs,
         )
 
     @_doc_of(sync.WebPubSubServiceClient.revoke_permission)
     async def revoke_permission(
-        self, permission: str, connection_id: str, *, target_name: str | None = None
+        self, permission: str, connection_id: str, *, target_name: str | None = None, **kwargs: Any
     ) -> None:
         return await self._run(
-            ops.revoke_permission(self._core, permission, connection_id, target_name=target_name)
+            ops.revoke_permission(self._core, permission, connection_id, target_name=target_name),
+            kwargs,
         )
 
     @_doc_of(sync.WebPubSubServiceClient.has_permission)
     async def has_permission(
-        self, permission: str, connection_id: str, *, target_name: str | None = None
+        self, permission: str, connection_id: str, *, target_name: str | None = None, **kwargs: Any
     ) -> bool:
         return await self._run(
-            ops.has_permission(self._core, permission, connection_id, target_name=target_name)
+            ops.has_permission(self._core, permission, connection_id, target_name=target_name),
+            kwargs,
         )
 
     check_permission = has_permission
@@ -357,27 +377,31 @@ class WebPubSubServiceClient:
         self,
         *,
         user_id: str | None = None,
-        roles: list[str] | None = None,
-        groups: list[str] | None = None,
+        roles: list[str] | str | None = None,
+        groups: list[str] | str | None = None,
         minutes_to_expire: int = 60,
         jwt_headers: dict[str, Any] | None = None,
         client_protocol: str = "Default",
+        **kwargs: Any,
     ) -> dict[str, str]:
         return await self._run(
             ops.get_client_access_token(
                 self._core,
                 user_id=user_id,
-                roles=roles,
-                groups=groups,
+                roles=one_or_many(roles),
+                groups=one_or_many(groups),
                 minutes_to_expire=minutes_to_expire,
                 jwt_headers=jwt_headers,
                 client_protocol=client_protocol,
-            )
+            ),
+            kwargs,
         )
 
     @_doc_of(sync.WebPubSubServiceClient.send_request)
-    async def send_request(self, request: HttpRequest | httpx.Request) -> httpx.Response:
-        return await self._run(send_request(self._core, request))
+    async def send_request(
+        self, request: HttpRequest | httpx.Request, **kwargs: Any
+    ) -> httpx.Response:
+        return await self._run(send_request(self._core, request), kwargs)
 
     async def close(self) -> None:
         """Close the connection pool (unless ``http_client`` was supplied by the caller)."""

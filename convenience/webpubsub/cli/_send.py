@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json as jsonlib
 import sys
 from pathlib import Path
@@ -90,13 +91,15 @@ def send(connection_string: str, hub: str, target: Target, payload: Payload) -> 
     """
     with WebPubSubServiceClient.from_connection_string(connection_string, hub) as client:
         body, content_type = payload.body, payload.content_type
+        # A file body is sent verbatim; bytes with a JSON type would go as a base64 string.
+        message = io.BytesIO(body) if content_type == JSON and isinstance(body, bytes) else body
         if target.group is not None:
-            client.send_to_group(target.group, body, content_type=content_type)
+            client.send_to_group(target.group, message, content_type=content_type)
         elif target.user_id is not None:
-            client.send_to_user(target.user_id, body, content_type=content_type)
+            client.send_to_user(target.user_id, message, content_type=content_type)
         elif target.connection_id is not None:
-            client.send_to_connection(target.connection_id, body, content_type=content_type)
+            client.send_to_connection(target.connection_id, message, content_type=content_type)
         else:
-            client.send_to_all(body, content_type=content_type)
+            client.send_to_all(message, content_type=content_type)
     size = len(body.encode("utf-8") if isinstance(body, str) else body)
     print(f"sent {size} bytes ({content_type}) to {target.describe()} of hub {hub!r}")
