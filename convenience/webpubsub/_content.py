@@ -114,10 +114,10 @@ def _json_bytes(message: object) -> bytes:
 
 
 def _form_bytes(message: Mapping[Any, Any]) -> bytes:
-    """``key=value&...`` as the official client's transports encode a dict body: list
-    values repeat their key, ``None`` values are left out."""
+    """``key=value&...`` as the official client's transports encode a dict body: a value
+    that is iterable (list, dict...) repeats its key once per item, ``None`` is left out."""
     pairs: list[tuple[Any, Any]] = []
     for key, value in message.items():
-        values = value if isinstance(value, (list, tuple)) else [value]
-        pairs.extend((key, item) for item in values if item is not None)
-    return urlencode(pairs).encode()
+        iterable = hasattr(value, "__iter__") and not isinstance(value, (str, bytes))
+        pairs.extend((key, item) for item in (value if iterable else [value]) if item is not None)
+    return urlencode(pairs, doseq=True).encode()
