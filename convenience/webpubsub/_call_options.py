@@ -28,6 +28,7 @@ REQUEST_ID_HEADER = "x-ms-client-request-id"
 
 #: azure-core keywords without an equivalent here -> what to do instead.
 _REFUSED: dict[str, str] = {
+    "api_version": "pass api_version= to the client's constructor",
     "cls": "use the return value, or send_request() for the raw httpx.Response",
     "error_map": "catch the webpubsub exception for the status (e.g. ResourceNotFoundError)",
     "stream": "use send_request(), which returns the httpx.Response",
@@ -102,8 +103,8 @@ def refuse_unsupported(kwargs: Mapping[str, Any], where: str) -> None:
         else:
             continue
         raise InvalidArgumentTypeError(
-            f"{where} got the azure-core keyword {name!r}, which webpubsub does not support: "
-            f"{advice}"
+            f"{where}: keyword {name!r} (azure-core machinery or a constructor option) is not "
+            f"supported here: {advice}"
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 
@@ -27,6 +28,10 @@ class Capture:
 
     def __init__(self, start_server: StartHttpServer) -> None:
         self.requests: list[Captured] = []
+        #: Statuses answered, in order, before the operation's own answer.
+        self.failures: list[int] = []
+        #: Seconds to wait before answering (to trip read timeouts).
+        self.stall = 0.0
         capture = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -57,6 +62,10 @@ class Capture:
                     )
                 )
                 status, payload = _answer(self.command, path)
+                if capture.failures:
+                    status, payload = capture.failures.pop(0), b""
+                if capture.stall:
+                    time.sleep(capture.stall)
                 # One request per connection: a client that sends more bytes than its
                 # Content-Length (the official client with some str bodies) cannot make the
                 # surplus be read as the next request.
