@@ -19,6 +19,7 @@ import attrs
 import httpx
 
 from . import _call_options
+from ._azure_compat import compatible
 from ._jwt import ServiceTokenSigner
 from ._retry import RetryPolicy
 from .credentials import WEBPUBSUB_SCOPE, AccessTokenLike
@@ -229,7 +230,7 @@ def _transport_error(
         else ServiceResponseError
     )
     attempts = f" after {retries + 1} attempts" if retries else ""
-    return kind(
+    return compatible(kind)(
         f"{request.method} {request.url.copy_with(query=None)} failed{attempts}: "
         f"{type(error).__name__}: {error}"
     )
