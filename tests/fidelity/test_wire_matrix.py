@@ -281,3 +281,59 @@ async def test_the_whole_matrix_puts_the_same_requests_on_the_wire(kind: str, ca
     # Exactly the README-listed cases differ: sync, 4 operations x a text file with non-ASCII
     # content x 4 content types; aio, 4 operations x a non-ASCII str x text/octet-stream.
     assert len(allowed) == (16 if kind == "sync" else 8)
+
+
+async def test_the_listed_differences_are_as_the_readme_says(capture: Any) -> None:
+    ours = webpubsub.WebPubSubServiceClient(
+        capture.endpoint, HUB, webpubsub.AzureKeyCredential(KEY), retry_total=0
+    )
+    theirs = OfficialClient(capture.endpoint, HUB, CoreKeyCredential(KEY), retry_total=0)
+
+    # message=None: refused by ours, an empty JSON request from the official client.
+    with pytest.raises(TypeError):
+        ours.send_to_all(None)  # type: ignore[arg-type]
+    assert capture.take() == []
+    theirs.send_to_all(None)
+    (sent,) = capture.take()
+    assert (sent.content_type, sent.body) == ("application/json", b"")
+
+    # message_ttl_seconds: sent by ours, a TypeError from the official 1.3.0 client.
+    ours.send_to_all("x", message_ttl_seconds=5)
+    assert dict(parse_qsl(capture.take()[0].query))["messageTtlSeconds"] == "5"
+    with pytest.raises(TypeError):
+        theirs.send_to_all("x", message_ttl_seconds=5)
+
+    # roles / groups as one str: a one-item list claim; the official client's bare string.
+    claims = [
+        jwt.decode(
+            client.get_client_access_token(roles="admin", groups="g1")["token"],
+            KEY,
+            algorithms=["HS256"],
+            options={"verify_aud": False},
+        )
+        for client in (ours, theirs)
+    ]
+    assert [(c["role"], c["webpubsub.group"]) for c in claims] == [
+        (["admin"], ["g1"]),
+        ("admin", "g1"),
+    ]
+
+    # headers={"Content-Type": ...}: refused by ours, read as the content type by theirs.
+    with pytest.raises(webpubsub.InvalidArgumentError, match="content_type="):
+        ours.send_to_all("x", headers={"Content-Type": "text/plain"})
+    theirs.send_to_all("x", headers={"Content-Type": "text/plain"})
+    (sent,) = capture.take()
+    assert (sent.content_type, sent.body) == ("text/plain", b"x")
+    ours.close()
+    theirs.close()
+
+    # port= with an endpoint that already has one: ours replaces it, theirs appends another.
+    port = int(capture.endpoint.rsplit(":", 1)[1])
+    replaced = webpubsub.WebPubSubServiceClient(
+        "http://127.0.0.1:1", HUB, webpubsub.AzureKeyCredential(KEY), port=port
+    )
+    assert replaced.endpoint == capture.endpoint
+    replaced.close()
+    appended = OfficialClient("http://127.0.0.1:1", HUB, CoreKeyCredential(KEY), port=port)
+    assert appended._config.endpoint == f"http://127.0.0.1:1:{port}"
+    appended.close()
