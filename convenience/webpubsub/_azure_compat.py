@@ -1,45 +1,51 @@
 """Errors that an app's ``except azure.core.exceptions.X:`` clauses still catch.
 
 An ``except azure.core.exceptions.HttpResponseError:`` clause can only run once the app has
-imported ``azure.core.exceptions``. So when an error is raised and that module is already
-loaded, the error is an instance of a subclass deriving from both our class and azure-core's
-counterpart (created once, cached). Nothing imports azure-core: apps without it, or that
-never touch it, pay nothing at import or at raise time.
+imported ``azure.core.exceptions``. So when an error is about to be raised and that module is
+already loaded, our exception classes take azure-core's counterparts as extra bases (once,
+for good): the error is then both ours (``type(error) is webpubsub.HttpResponseError`` still
+holds) and azure-core's. Nothing here imports azure-core: apps without it, or that never load
+it, pay one ``sys.modules`` lookup per raised error.
 """
 
 from __future__ import annotations
 
 import sys
-from functools import cache
-from typing import Any, TypeVar
+import threading
+from typing import TypeVar
 
 E = TypeVar("E", bound=BaseException)
 
-#: Our exception class name -> azure-core's counterpart in ``azure.core.exceptions``.
-_COUNTERPARTS = {
-    "HttpResponseError": "HttpResponseError",
-    "ClientAuthenticationError": "ClientAuthenticationError",
-    "PermissionDeniedError": "HttpResponseError",
-    "ResourceNotFoundError": "ResourceNotFoundError",
-    "ResourceExistsError": "ResourceExistsError",
-    "TooManyRequestsError": "HttpResponseError",
-    "ServiceRequestError": "ServiceRequestError",
-    "ServiceResponseError": "ServiceResponseError",
-}
+#: Our exception class -> its azure-core counterpart, bases before subclasses.
+_COUNTERPARTS = (
+    ("HttpResponseError", "HttpResponseError"),
+    ("ClientAuthenticationError", "ClientAuthenticationError"),
+    ("ResourceNotFoundError", "ResourceNotFoundError"),
+    ("ResourceExistsError", "ResourceExistsError"),
+    ("ServiceRequestError", "ServiceRequestError"),
+    ("ServiceResponseError", "ServiceResponseError"),
+)
+_lock = threading.Lock()
+_adopted = False
 
 
 def compatible(cls: type[E]) -> type[E]:
-    """``cls``, or its azure-core compatible subclass when azure-core's exceptions are loaded."""
-    core = sys.modules.get("azure.core.exceptions")
-    if core is None or cls.__name__ not in _COUNTERPARTS:
-        return cls
-    ours: Any = cls
-    dual: type[E] = _dual(ours, getattr(core, _COUNTERPARTS[cls.__name__]))
-    return dual
+    """``cls``, after giving our exception classes their azure-core bases if the app has
+    loaded ``azure.core.exceptions``."""
+    if not _adopted and "azure.core.exceptions" in sys.modules:
+        _adopt_azure_core_bases()
+    return cls
 
 
-@cache
-def _dual(cls: Any, counterpart: Any) -> Any:
-    dual = type(cls.__name__, (cls, counterpart), {"__module__": cls.__module__})
-    dual.__qualname__ = cls.__qualname__
-    return dual
+def _adopt_azure_core_bases() -> None:
+    global _adopted
+    from . import exceptions as ours
+
+    core = sys.modules["azure.core.exceptions"]
+    with _lock:
+        if _adopted:
+            return
+        for name, core_name in _COUNTERPARTS:
+            cls = getattr(ours, name)
+            cls.__bases__ = (*cls.__bases__, getattr(core, core_name))
+        _adopted = True

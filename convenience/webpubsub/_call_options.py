@@ -344,17 +344,40 @@ class ClientOptions:
         return compose(self.user_agent, overwrite=self.user_agent_overwrite)
 
 
+#: Constructor keywords that configure the HTTP client the class creates.
+_HTTP_CLIENT_KEYWORDS = (
+    "transport",
+    "connection_verify",
+    "connection_cert",
+    "connection_timeout",
+    "read_timeout",
+)
+
+
 def client_options(
-    kwargs: dict[str, Any], *, retry: RetryPolicy, timeout: httpx.Timeout, logging_enable: bool
+    kwargs: dict[str, Any],
+    *,
+    retry: RetryPolicy,
+    timeout: httpx.Timeout,
+    logging_enable: bool,
+    own_http_client: bool = True,
 ) -> tuple[ClientOptions, dict[str, Any]]:
     """Split the constructor's extra keywords into client options and ``httpx.Client``
     arguments (``transport``, ``verify``, ``cert``); ``kwargs`` is consumed.
 
     Raises:
         InvalidArgumentTypeError: an azure-core keyword without an equivalent, or unknown.
-        InvalidArgumentError: a bad value.
+        InvalidArgumentError: a bad value, or an HTTP client keyword together with the
+            caller's own ``http_client``.
     """
     refuse_unsupported(kwargs, "WebPubSubServiceClient()")
+    if not own_http_client:
+        for name in _HTTP_CLIENT_KEYWORDS:
+            if name in kwargs:
+                raise InvalidArgumentError(
+                    f"{name} configures the HTTP client this class creates; with "
+                    "http_client=, set it on your httpx client instead"
+                )
     http_args: dict[str, Any] = {}
     transport = kwargs.pop("transport", None)
     if transport is not None:

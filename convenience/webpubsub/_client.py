@@ -138,6 +138,7 @@ class WebPubSubServiceClient:
             retry=self._core.retry,
             timeout=client_timeout(timeout) if http_client is None else http_client.timeout,
             logging_enable=logging_enable,
+            own_http_client=http_client is None,
         )
         self._core.retry = self._options.retry
         self._owns_http = http_client is None
@@ -195,20 +196,26 @@ class WebPubSubServiceClient:
         ``POST /api/hubs/{hub}/:send``.
 
         Args:
-            message: ``str`` (sent as ``text/plain``), ``dict``/``list`` (``application/json``),
-                ``bytes``-like or a binary file (``application/octet-stream``); a file is read
-                once.
+            message: ``str``, ``dict``, ``list``, number, ``bool``, ``bytes``-like or a file
+                (read once). Encoded as the official SDK does: see ``content_type``.
             excluded: connection ids that must not receive it.
             filter: OData filter on ``userId``, ``connectionId`` and ``groups``, e.g.
                 ``"userId ne 'bot'"``.
-            content_type: override the inferred type: ``"text/plain"``, ``"application/json"``
-                (a ``str`` is then JSON-encoded, bytes are sent as-is) or
-                ``"application/octet-stream"``.
+            content_type: ``"application/json"`` (the default: the message is JSON-encoded,
+                bytes as a base64 string, a file sent as it is), ``"text/plain"`` or
+                ``"application/octet-stream"`` (a ``str`` as UTF-8, bytes and files as they
+                are, a ``dict`` form-encoded); sent exactly as given.
             message_ttl_seconds: 0..300; seconds the service keeps the message for slow
                 clients (0: no expiry).
 
+        Keyword Args:
+            headers, params, request_id, user_agent, logging_enable, timeout,
+            connection_timeout, read_timeout, retry_*: per-call options (see the class).
+
         Raises:
-            InvalidArgumentError, InvalidArgumentTypeError: before sending, for a bad argument.
+            InvalidArgumentError, InvalidArgumentTypeError: before sending, for a bad argument
+                (a list, number or bool with a text or binary content type; an azure-core
+                keyword such as ``cls``).
             HttpResponseError: the service refused it (subclass by status: 401, 403, 404, 409,
                 429).
             ServiceRequestError: the service could not be reached (after retries).
@@ -571,8 +578,9 @@ class WebPubSubServiceClient:
 
         Args:
             user_id: the user the connection is authenticated as (JWT ``sub``).
-            roles: e.g. ``["webpubsub.sendToGroup", "webpubsub.joinLeaveGroup.chat"]``.
-            groups: groups the connection joins when it connects.
+            roles: e.g. ``["webpubsub.sendToGroup", "webpubsub.joinLeaveGroup.chat"]``; a
+                single ``str`` is one role.
+            groups: groups the connection joins when it connects (a ``str``: one group).
             minutes_to_expire: token lifetime in minutes, >= 1 (default 60).
             jwt_headers: extra JWT header fields, e.g. ``{"kid": "..."}`` (key signing only).
             client_protocol: ``"Default"``, ``"MQTT"`` or ``"SocketIO"`` (case-insensitive);

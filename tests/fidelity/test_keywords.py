@@ -267,3 +267,10 @@ async def test_roles_and_groups_as_a_single_str(kind: str, capture: Any) -> None
     await _close(kind, client)
     claims = jwt.decode(token, KEY, algorithms=["HS256"], options={"verify_aud": False})
     assert (claims["role"], claims["webpubsub.group"]) == (["admin"], ["g1"])
+
+
+def test_http_client_keywords_with_your_own_http_client_are_refused(capture: Any) -> None:
+    http = httpx.Client()
+    with pytest.raises(webpubsub.InvalidArgumentError, match="read_timeout"):
+        _client("sync", capture.endpoint, http_client=http, read_timeout=1)
+    http.close()

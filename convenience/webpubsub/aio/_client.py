@@ -110,6 +110,7 @@ class WebPubSubServiceClient:
             retry=self._core.retry,
             timeout=client_timeout(timeout) if http_client is None else http_client.timeout,
             logging_enable=logging_enable,
+            own_http_client=http_client is None,
         )
         self._core.retry = self._options.retry
         self._owns_http = http_client is None
