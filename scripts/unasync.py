@@ -49,6 +49,9 @@ REPLACEMENTS = [
     ("self._run(", "await self._run("),
     ("run_exchange(", "await run_exchange("),
 ]
+#: Replacements that add ``await``: not applied inside a ``lambda``, whose call is handed on
+#: (a pager awaits what its page-fetching lambda returns).
+AWAIT_ADDING = {"self.close()", "self._run(", "run_exchange("}
 #: Methods that become coroutines whatever their body.
 ALWAYS_ASYNC = {"close", "__enter__", "__exit__"}
 #: Calls that make the method calling them a coroutine.
@@ -67,14 +70,28 @@ def _async_methods(class_source: str) -> set[int]:
     for node in cls.body:
         if not isinstance(node, ast.FunctionDef):
             continue
-        calls = {_call_name(c) for c in ast.walk(node) if isinstance(c, ast.Call)}
+        calls = {_call_name(c) for c in _walk_outside_lambdas(node) if isinstance(c, ast.Call)}
         if node.name in ALWAYS_ASYNC or calls & AWAITED_CALLS:
             lines.add(node.lineno)
     return lines
 
 
+def _walk_outside_lambdas(node: ast.AST) -> list[ast.AST]:
+    """Every node below ``node``, except inside a ``lambda`` (its calls run elsewhere)."""
+    found: list[ast.AST] = []
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, ast.Lambda):
+            continue
+        found.append(child)
+        found.extend(_walk_outside_lambdas(child))
+    return found
+
+
 def _replace(line: str) -> str:
+    in_lambda = re.search(r"\blambda\b", line) is not None
     for old, new in REPLACEMENTS:
+        if in_lambda and old in AWAIT_ADDING:
+            continue
         pattern = (r"(?<![\w.])" if old[0].isalnum() or old[0] == "_" else "") + re.escape(old)
         if old[-1].isalnum() or old[-1] == "_":
             pattern += r"(?!\w)"

@@ -4,33 +4,37 @@ from __future__ import annotations
 
 import inspect
 import time
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
+from ._call_options import active, client_options, one_or_many
 from ._config import (
     DEFAULT_API_VERSION,
     DEFAULT_TIMEOUT_SECONDS,
     build_core,
+    client_timeout,
     connection_string_arguments,
 )
 from ._content import Message
 from ._core import Exchange, FetchToken, Send, ServiceCore
 from ._http_request import HttpRequest, send_request
 from ._lazy import lazy_module
-from ._paging import ConnectionPages, Page
+from ._paging import ItemPaged
 from ._transport import default_http_client
 from .credentials import Credential
 from .exceptions import InvalidArgumentTypeError
-from .models import ClientAccessToken, ClientProtocol, GroupMember, Permission
+from .models import ClientAccessToken, ClientProtocol, Permission
 
 if TYPE_CHECKING:
     from . import _operations as ops
 else:
     # The builders (and the generated client under them) load on the first call.
     ops = lazy_module("webpubsub._operations")
+
+__all__ = ["ItemPaged", "WebPubSubServiceClient", "run_exchange"]
 
 T = TypeVar("T")
 
@@ -63,33 +67,6 @@ def run_exchange(exchange: Exchange[T], http: httpx.Client) -> T:
         return result
 
 
-class ItemPaged(Iterator[GroupMember]):
-    """Lazily iterates the members of a group across every page of the listing.
-
-    Pages are fetched only as iteration reaches them; :meth:`by_page` iterates page by page.
-    Raises the same errors as the client's other calls, at the point a page is fetched.
-    """
-
-    def __init__(self, pages: ConnectionPages, http: httpx.Client) -> None:
-        self._pages = pages
-        self._http = http
-        self._items = (member for page in self.by_page() for member in page)
-
-    def __iter__(self) -> Iterator[GroupMember]:
-        return self
-
-    def __next__(self) -> GroupMember:
-        return next(self._items)
-
-    def by_page(self) -> Iterator[list[GroupMember]]:
-        """Yield one list of :class:`GroupMember` per page (``GET`` per page)."""
-        page: Page | None = run_exchange(self._pages.first(), self._http)
-        while page is not None:
-            yield page.members
-            following = self._pages.after(page)
-            page = None if following is None else run_exchange(following, self._http)
-
-
 class WebPubSubServiceClient:
     """Synchronous client for one hub of an Azure Web PubSub service (or the local emulator).
 
@@ -117,6 +94,18 @@ class WebPubSubServiceClient:
             caller keeps ownership and closes it.
         logging_enable: also log request headers (``Authorization`` redacted) at DEBUG on the
             ``webpubsub`` logger; method, URL, status and duration are always logged at DEBUG.
+        user_agent: put in front of ``webpubsub/<version> Python/<x.y> (<platform>)`` in the
+            ``User-Agent`` header (``user_agent_overwrite=True``: sent alone).
+        headers: ``dict`` of headers added to every request.
+        connection_timeout, read_timeout: seconds, override those phases of ``timeout``.
+        retry_mode: ``"exponential"`` (default) or ``"fixed"`` backoff.
+        transport: an ``httpx`` transport for the client this class creates;
+            ``connection_verify`` / ``connection_cert``: its TLS ``verify`` / ``cert``.
+        Every method also takes the per-call keywords ``headers``, ``params``,
+        ``logging_enable``, ``user_agent``, ``request_id``, ``timeout``,
+        ``connection_timeout``, ``read_timeout`` and the ``retry_*`` options above; azure-core
+        machinery (``cls``, ``error_map``, pipeline policies) raises
+        :class:`InvalidArgumentTypeError` saying what to use instead.
 
     Raises:
         InvalidArgumentError: an argument breaks a rule (message names it and the rule).
@@ -139,6 +128,7 @@ class WebPubSubServiceClient:
         retry_on_status_codes: Collection[int] | None = None,
         http_client: httpx.Client | None = None,
         logging_enable: bool = False,
+        **kwargs: Any,
     ) -> None:
         self._core: ServiceCore = build_core(
             endpoint,
@@ -153,8 +143,16 @@ class WebPubSubServiceClient:
             retry_on_status_codes=retry_on_status_codes,
             logging_enable=logging_enable,
         )
+        self._options, http_args = client_options(
+            kwargs,
+            retry=self._core.retry,
+            timeout=client_timeout(timeout) if http_client is None else http_client.timeout,
+            logging_enable=logging_enable,
+            own_http_client=http_client is None,
+        )
+        self._core.retry = self._options.retry
         self._owns_http = http_client is None
-        self._http = http_client or default_http_client(timeout)
+        self._http = http_client or default_http_client(self._options.timeout, **http_args)
 
     @classmethod
     def from_connection_string(
@@ -187,8 +185,9 @@ class WebPubSubServiceClient:
         """The REST API version sent with every request."""
         return self._core.api_version
 
-    def _run(self, exchange: Exchange[T]) -> T:
-        return run_exchange(exchange, self._http)
+    def _run(self, exchange: Exchange[T], kwargs: Mapping[str, Any]) -> T:
+        with active(self._options.for_call(kwargs)):
+            return run_exchange(exchange, self._http)
 
     # -- sending ---------------------------------------------------------------------------
 
@@ -200,26 +199,33 @@ class WebPubSubServiceClient:
         filter: str | None = None,
         content_type: str | None = None,
         message_ttl_seconds: int | None = None,
+        **kwargs: Any,
     ) -> None:
         """Broadcast a message to every connection of the hub.
 
         ``POST /api/hubs/{hub}/:send``.
 
         Args:
-            message: ``str`` (sent as ``text/plain``), ``dict``/``list`` (``application/json``),
-                ``bytes``-like or a binary file (``application/octet-stream``); a file is read
-                once.
+            message: ``str``, ``dict``, ``list``, number, ``bool``, ``bytes``-like or a file
+                (read once). Encoded as the official SDK does: see ``content_type``.
             excluded: connection ids that must not receive it.
             filter: OData filter on ``userId``, ``connectionId`` and ``groups``, e.g.
                 ``"userId ne 'bot'"``.
-            content_type: override the inferred type: ``"text/plain"``, ``"application/json"``
-                (a ``str`` is then JSON-encoded, bytes are sent as-is) or
-                ``"application/octet-stream"``.
+            content_type: ``"application/json"`` (the default: the message is JSON-encoded,
+                bytes as a base64 string, a file sent as it is), ``"text/plain"`` or
+                ``"application/octet-stream"`` (a ``str`` as UTF-8, bytes and files as they
+                are, a ``dict`` form-encoded); sent exactly as given.
             message_ttl_seconds: 0..300; seconds the service keeps the message for slow
                 clients (0: no expiry).
 
+        Keyword Args:
+            headers, params, request_id, user_agent, logging_enable, timeout,
+            connection_timeout, read_timeout, retry_*: per-call options (see the class).
+
         Raises:
-            InvalidArgumentError, InvalidArgumentTypeError: before sending, for a bad argument.
+            InvalidArgumentError, InvalidArgumentTypeError: before sending, for a bad argument
+                (a list, number or bool with a text or binary content type; an azure-core
+                keyword such as ``cls``).
             HttpResponseError: the service refused it (subclass by status: 401, 403, 404, 409,
                 429).
             ServiceRequestError: the service could not be reached (after retries).
@@ -232,7 +238,8 @@ class WebPubSubServiceClient:
                 filter=filter,
                 content_type=content_type,
                 message_ttl_seconds=message_ttl_seconds,
-            )
+            ),
+            kwargs,
         )
 
     def send_to_user(
@@ -243,6 +250,7 @@ class WebPubSubServiceClient:
         filter: str | None = None,
         content_type: str | None = None,
         message_ttl_seconds: int | None = None,
+        **kwargs: Any,
     ) -> None:
         """Send a message to every connection of a user.
 
@@ -257,7 +265,8 @@ class WebPubSubServiceClient:
                 filter=filter,
                 content_type=content_type,
                 message_ttl_seconds=message_ttl_seconds,
-            )
+            ),
+            kwargs,
         )
 
     def send_to_group(
@@ -269,6 +278,7 @@ class WebPubSubServiceClient:
         filter: str | None = None,
         content_type: str | None = None,
         message_ttl_seconds: int | None = None,
+        **kwargs: Any,
     ) -> None:
         """Send a message to every connection in a group.
 
@@ -284,7 +294,8 @@ class WebPubSubServiceClient:
                 filter=filter,
                 content_type=content_type,
                 message_ttl_seconds=message_ttl_seconds,
-            )
+            ),
+            kwargs,
         )
 
     def send_to_connection(
@@ -294,6 +305,7 @@ class WebPubSubServiceClient:
         *,
         content_type: str | None = None,
         message_ttl_seconds: int | None = None,
+        **kwargs: Any,
     ) -> None:
         """Send a message to one connection.
 
@@ -307,12 +319,13 @@ class WebPubSubServiceClient:
                 message,
                 content_type=content_type,
                 message_ttl_seconds=message_ttl_seconds,
-            )
+            ),
+            kwargs,
         )
 
     # -- groups ----------------------------------------------------------------------------
 
-    def add_user_to_group(self, group: str, user_id: str) -> None:
+    def add_user_to_group(self, group: str, user_id: str, **kwargs: Any) -> None:
         """Add every connection of a user, present and future, to a group.
 
         ``PUT /api/hubs/{hub}/users/{userId}/groups/{group}``.
@@ -321,24 +334,24 @@ class WebPubSubServiceClient:
             InvalidArgumentError: empty ``user_id`` or a group outside 1..1024 characters.
             HttpResponseError / ServiceRequestError: as for :meth:`send_to_all`.
         """
-        return self._run(ops.add_user_to_group(self._core, group, user_id))
+        return self._run(ops.add_user_to_group(self._core, group, user_id), kwargs)
 
-    def remove_user_from_group(self, group: str, user_id: str) -> None:
+    def remove_user_from_group(self, group: str, user_id: str, **kwargs: Any) -> None:
         """Remove a user's connections from a group.
 
         ``DELETE /api/hubs/{hub}/users/{userId}/groups/{group}``; errors as
         :meth:`add_user_to_group`.
         """
-        return self._run(ops.remove_user_from_group(self._core, group, user_id))
+        return self._run(ops.remove_user_from_group(self._core, group, user_id), kwargs)
 
-    def remove_user_from_all_groups(self, user_id: str) -> None:
+    def remove_user_from_all_groups(self, user_id: str, **kwargs: Any) -> None:
         """Remove a user's connections from every group.
 
         ``DELETE /api/hubs/{hub}/users/{userId}/groups``; errors as :meth:`add_user_to_group`.
         """
-        return self._run(ops.remove_user_from_all_groups(self._core, user_id))
+        return self._run(ops.remove_user_from_all_groups(self._core, user_id), kwargs)
 
-    def add_connection_to_group(self, group: str, connection_id: str) -> None:
+    def add_connection_to_group(self, group: str, connection_id: str, **kwargs: Any) -> None:
         """Add one connection to a group.
 
         ``PUT /api/hubs/{hub}/groups/{group}/connections/{connectionId}``.
@@ -348,25 +361,25 @@ class WebPubSubServiceClient:
             InvalidArgumentError / HttpResponseError / ServiceRequestError: as
                 :meth:`add_user_to_group`.
         """
-        return self._run(ops.add_connection_to_group(self._core, group, connection_id))
+        return self._run(ops.add_connection_to_group(self._core, group, connection_id), kwargs)
 
-    def remove_connection_from_group(self, group: str, connection_id: str) -> None:
+    def remove_connection_from_group(self, group: str, connection_id: str, **kwargs: Any) -> None:
         """Remove one connection from a group.
 
         ``DELETE /api/hubs/{hub}/groups/{group}/connections/{connectionId}``; errors as
         :meth:`add_user_to_group`.
         """
-        return self._run(ops.remove_connection_from_group(self._core, group, connection_id))
+        return self._run(ops.remove_connection_from_group(self._core, group, connection_id), kwargs)
 
-    def remove_connection_from_all_groups(self, connection_id: str) -> None:
+    def remove_connection_from_all_groups(self, connection_id: str, **kwargs: Any) -> None:
         """Remove one connection from every group.
 
         ``DELETE /api/hubs/{hub}/connections/{connectionId}/groups``; errors as
         :meth:`add_user_to_group`.
         """
-        return self._run(ops.remove_connection_from_all_groups(self._core, connection_id))
+        return self._run(ops.remove_connection_from_all_groups(self._core, connection_id), kwargs)
 
-    def add_connections_to_groups(self, groups: list[str], filter: str) -> None:
+    def add_connections_to_groups(self, groups: list[str], filter: str, **kwargs: Any) -> None:
         """Add every connection matching an OData filter to each of ``groups``.
 
         ``POST /api/hubs/{hub}/:addToGroups`` with ``{"groups": [...], "filter": "..."}``.
@@ -380,18 +393,18 @@ class WebPubSubServiceClient:
                 ``str`` passed as ``groups``, or an empty filter.
             HttpResponseError / ServiceRequestError: as for :meth:`send_to_all`.
         """
-        return self._run(ops.add_connections_to_groups(self._core, groups, filter))
+        return self._run(ops.add_connections_to_groups(self._core, groups, filter), kwargs)
 
-    def remove_connections_from_groups(self, groups: list[str], filter: str) -> None:
+    def remove_connections_from_groups(self, groups: list[str], filter: str, **kwargs: Any) -> None:
         """Remove every connection matching an OData filter from each of ``groups``.
 
         ``POST /api/hubs/{hub}/:removeFromGroups``; arguments and errors as
         :meth:`add_connections_to_groups`.
         """
-        return self._run(ops.remove_connections_from_groups(self._core, groups, filter))
+        return self._run(ops.remove_connections_from_groups(self._core, groups, filter), kwargs)
 
     def list_connections(
-        self, *, group: str, top: int | None = None, maxpagesize: int | None = None
+        self, *, group: str, top: int | None = None, maxpagesize: int | None = None, **kwargs: Any
     ) -> ItemPaged:
         """Iterate the connections in a group as :class:`~webpubsub.GroupMember` values.
 
@@ -408,12 +421,12 @@ class WebPubSubServiceClient:
         """
         return ItemPaged(
             ops.list_connections(self._core, group=group, top=top, maxpagesize=maxpagesize),
-            self._http,
+            lambda page: self._run(page, kwargs),
         )
 
     # -- existence -------------------------------------------------------------------------
 
-    def connection_exists(self, connection_id: str) -> bool:
+    def connection_exists(self, connection_id: str, **kwargs: Any) -> bool:
         """Whether the connection is connected now.
 
         ``HEAD /api/hubs/{hub}/connections/{connectionId}`` (200: ``True``, 404: ``False``).
@@ -422,26 +435,26 @@ class WebPubSubServiceClient:
             InvalidArgumentError: empty ``connection_id``.
             HttpResponseError / ServiceRequestError: any other status / no answer.
         """
-        return self._run(ops.connection_exists(self._core, connection_id))
+        return self._run(ops.connection_exists(self._core, connection_id), kwargs)
 
-    def user_exists(self, user_id: str) -> bool:
+    def user_exists(self, user_id: str, **kwargs: Any) -> bool:
         """Whether the user has at least one connection.
 
         ``HEAD /api/hubs/{hub}/users/{userId}``; errors as :meth:`connection_exists`.
         """
-        return self._run(ops.user_exists(self._core, user_id))
+        return self._run(ops.user_exists(self._core, user_id), kwargs)
 
-    def group_exists(self, group: str) -> bool:
+    def group_exists(self, group: str, **kwargs: Any) -> bool:
         """Whether the group has at least one connection.
 
         ``HEAD /api/hubs/{hub}/groups/{group}``; errors as :meth:`connection_exists`.
         """
-        return self._run(ops.group_exists(self._core, group))
+        return self._run(ops.group_exists(self._core, group), kwargs)
 
     # -- closing ---------------------------------------------------------------------------
 
     def close_all_connections(
-        self, *, excluded: list[str] | None = None, reason: str | None = None
+        self, *, excluded: list[str] | None = None, reason: str | None = None, **kwargs: Any
     ) -> None:
         """Close every connection of the hub.
 
@@ -455,10 +468,17 @@ class WebPubSubServiceClient:
             InvalidArgumentTypeError: ``excluded`` is a ``str`` or holds non-strings.
             HttpResponseError / ServiceRequestError: as for :meth:`send_to_all`.
         """
-        return self._run(ops.close_all_connections(self._core, excluded=excluded, reason=reason))
+        return self._run(
+            ops.close_all_connections(self._core, excluded=excluded, reason=reason), kwargs
+        )
 
     def close_user_connections(
-        self, user_id: str, *, excluded: list[str] | None = None, reason: str | None = None
+        self,
+        user_id: str,
+        *,
+        excluded: list[str] | None = None,
+        reason: str | None = None,
+        **kwargs: Any,
     ) -> None:
         """Close every connection of a user.
 
@@ -466,11 +486,17 @@ class WebPubSubServiceClient:
         :meth:`close_all_connections`.
         """
         return self._run(
-            ops.close_user_connections(self._core, user_id, excluded=excluded, reason=reason)
+            ops.close_user_connections(self._core, user_id, excluded=excluded, reason=reason),
+            kwargs,
         )
 
     def close_group_connections(
-        self, group: str, *, excluded: list[str] | None = None, reason: str | None = None
+        self,
+        group: str,
+        *,
+        excluded: list[str] | None = None,
+        reason: str | None = None,
+        **kwargs: Any,
     ) -> None:
         """Close every connection in a group.
 
@@ -478,21 +504,28 @@ class WebPubSubServiceClient:
         :meth:`close_all_connections`.
         """
         return self._run(
-            ops.close_group_connections(self._core, group, excluded=excluded, reason=reason)
+            ops.close_group_connections(self._core, group, excluded=excluded, reason=reason), kwargs
         )
 
-    def close_connection(self, connection_id: str, *, reason: str | None = None) -> None:
+    def close_connection(
+        self, connection_id: str, *, reason: str | None = None, **kwargs: Any
+    ) -> None:
         """Close one connection.
 
         ``DELETE /api/hubs/{hub}/connections/{connectionId}``; errors as
         :meth:`close_all_connections`.
         """
-        return self._run(ops.close_connection(self._core, connection_id, reason=reason))
+        return self._run(ops.close_connection(self._core, connection_id, reason=reason), kwargs)
 
     # -- permissions -----------------------------------------------------------------------
 
     def grant_permission(
-        self, permission: Permission, connection_id: str, *, target_name: str | None = None
+        self,
+        permission: Permission,
+        connection_id: str,
+        *,
+        target_name: str | None = None,
+        **kwargs: Any,
     ) -> None:
         """Grant a connection ``"sendToGroup"`` or ``"joinLeaveGroup"``.
 
@@ -508,11 +541,17 @@ class WebPubSubServiceClient:
             HttpResponseError / ServiceRequestError: as for :meth:`send_to_all`.
         """
         return self._run(
-            ops.grant_permission(self._core, permission, connection_id, target_name=target_name)
+            ops.grant_permission(self._core, permission, connection_id, target_name=target_name),
+            kwargs,
         )
 
     def revoke_permission(
-        self, permission: Permission, connection_id: str, *, target_name: str | None = None
+        self,
+        permission: Permission,
+        connection_id: str,
+        *,
+        target_name: str | None = None,
+        **kwargs: Any,
     ) -> None:
         """Revoke a permission granted with :meth:`grant_permission`.
 
@@ -520,11 +559,17 @@ class WebPubSubServiceClient:
         arguments and errors as :meth:`grant_permission`.
         """
         return self._run(
-            ops.revoke_permission(self._core, permission, connection_id, target_name=target_name)
+            ops.revoke_permission(self._core, permission, connection_id, target_name=target_name),
+            kwargs,
         )
 
     def has_permission(
-        self, permission: Permission, connection_id: str, *, target_name: str | None = None
+        self,
+        permission: Permission,
+        connection_id: str,
+        *,
+        target_name: str | None = None,
+        **kwargs: Any,
     ) -> bool:
         """Whether the connection holds the permission.
 
@@ -532,7 +577,8 @@ class WebPubSubServiceClient:
         (200: ``True``, 404: ``False``); arguments and errors as :meth:`grant_permission`.
         """
         return self._run(
-            ops.has_permission(self._core, permission, connection_id, target_name=target_name)
+            ops.has_permission(self._core, permission, connection_id, target_name=target_name),
+            kwargs,
         )
 
     check_permission = has_permission
@@ -543,11 +589,12 @@ class WebPubSubServiceClient:
         self,
         *,
         user_id: str | None = None,
-        roles: list[str] | None = None,
-        groups: list[str] | None = None,
+        roles: list[str] | str | None = None,
+        groups: list[str] | str | None = None,
         minutes_to_expire: int = 60,
         jwt_headers: dict[str, Any] | None = None,
         client_protocol: ClientProtocol = "Default",
+        **kwargs: Any,
     ) -> ClientAccessToken:
         """A URL and token for a WebSocket client to connect to this hub.
 
@@ -556,8 +603,9 @@ class WebPubSubServiceClient:
 
         Args:
             user_id: the user the connection is authenticated as (JWT ``sub``).
-            roles: e.g. ``["webpubsub.sendToGroup", "webpubsub.joinLeaveGroup.chat"]``.
-            groups: groups the connection joins when it connects.
+            roles: e.g. ``["webpubsub.sendToGroup", "webpubsub.joinLeaveGroup.chat"]``; a
+                single ``str`` is one role.
+            groups: groups the connection joins when it connects (a ``str``: one group).
             minutes_to_expire: token lifetime in minutes, >= 1 (default 60).
             jwt_headers: extra JWT header fields, e.g. ``{"kid": "..."}`` (key signing only).
             client_protocol: ``"Default"``, ``"MQTT"`` or ``"SocketIO"`` (case-insensitive);
@@ -575,17 +623,18 @@ class WebPubSubServiceClient:
             ops.get_client_access_token(
                 self._core,
                 user_id=user_id,
-                roles=roles,
-                groups=groups,
+                roles=one_or_many(roles),
+                groups=one_or_many(groups),
                 minutes_to_expire=minutes_to_expire,
                 jwt_headers=jwt_headers,
                 client_protocol=client_protocol,
-            )
+            ),
+            kwargs,
         )
 
     # -- raw requests and lifetime ---------------------------------------------------------
 
-    def send_request(self, request: HttpRequest | httpx.Request) -> httpx.Response:
+    def send_request(self, request: HttpRequest | httpx.Request, **kwargs: Any) -> httpx.Response:
         """Send a raw request with this client's authentication and retries.
 
         ``request`` is typically built by :mod:`webpubsub.rest`
@@ -600,7 +649,7 @@ class WebPubSubServiceClient:
         Raises:
             ServiceRequestError: the service could not be reached (after retries).
         """
-        return self._run(send_request(self._core, request))
+        return self._run(send_request(self._core, request), kwargs)
 
     def close(self) -> None:
         """Close the connection pool (unless ``http_client`` was supplied by the caller)."""

@@ -1,4 +1,12 @@
-"""Turning a message into request bytes plus a content type.
+"""Turning a message into request bytes plus a content type, as the official SDK does.
+
+The rules follow what azure-messaging-webpubsubservice 1.3.0 puts on the wire (measured by
+tests/fidelity/test_wire_matrix.py), so a migrating app's clients receive the same data:
+
+* no ``content_type``, or a JSON one: the message is JSON-encoded (``"hello"`` for a ``str``,
+  bytes-like values become a base64 JSON string); a file object is read and sent as-is.
+* ``text/plain`` or ``application/octet-stream``: a ``str`` goes as UTF-8, bytes-like values
+  and files as-is, a ``dict`` as ``application/x-www-form-urlencoded`` pairs.
 
 Bodies are always materialised as bytes so a retried request can be replayed: a file-like
 message is read exactly once.
@@ -6,8 +14,11 @@ message is read exactly once.
 
 from __future__ import annotations
 
+import base64
 import json
+from collections.abc import Mapping
 from typing import IO, Any
+from urllib.parse import urlencode
 
 from .exceptions import InvalidArgumentError, InvalidArgumentTypeError
 
@@ -17,7 +28,19 @@ BINARY_TYPE = "application/octet-stream"
 CONTENT_TYPES = (JSON_TYPE, BINARY_TYPE, TEXT_TYPE)
 
 #: What ``send_to_*`` accept as ``message``.
-Message = str | bytes | bytearray | memoryview | IO[bytes] | IO[str] | dict[str, Any] | list[Any]
+Message = (
+    str
+    | bytes
+    | bytearray
+    | memoryview
+    | IO[bytes]
+    | IO[str]
+    | dict[str, Any]
+    | list[Any]
+    | int
+    | float
+    | bool
+)
 
 _BINARY = (bytes, bytearray, memoryview)
 
@@ -25,42 +48,39 @@ _BINARY = (bytes, bytearray, memoryview)
 def encode_message(message: object, content_type: str | None) -> tuple[bytes, str]:
     """Return ``(body, content_type_header)`` for a message.
 
-    Without ``content_type`` it is inferred: ``str`` → ``text/plain``; bytes-like or a binary
-    file → ``application/octet-stream``; a text file → ``text/plain``; anything else →
-    ``application/json``.
-
-    With ``application/json`` a bytes-like or file message is sent as-is (already encoded JSON)
-    and anything else, including a ``str``, is serialised with :func:`json.dumps` (as the
-    official SDK does). With ``text/plain`` or ``application/octet-stream`` the message must be
-    a ``str`` (sent as UTF-8), bytes-like or a file.
+    ``content_type`` (default ``application/json``) is sent exactly as given; its media type
+    must be ``application/json``, ``text/plain`` or ``application/octet-stream``.
 
     Raises:
         InvalidArgumentError: ``content_type`` is not one of the three allowed media types.
-        InvalidArgumentTypeError: ``message`` is ``None``, not JSON-serialisable for JSON, or a
-            dict/list for a text or binary content type.
+        InvalidArgumentTypeError: ``message`` is ``None``; not JSON-serialisable for a JSON
+            content type; or a list, number or bool for a text or binary content type.
     """
     if message is None:
         raise InvalidArgumentTypeError("message must not be None")
+    header = JSON_TYPE if content_type is None else content_type
+    media_type = _media_type(header)
     if hasattr(message, "read"):
-        message = message.read()
-        if content_type is None:
-            content_type = TEXT_TYPE if isinstance(message, str) else BINARY_TYPE
-    if content_type is None:
-        if isinstance(message, str):
-            return message.encode(), TEXT_TYPE
-        if isinstance(message, _BINARY):
-            return bytes(message), BINARY_TYPE
-        return _json_bytes(message), JSON_TYPE
-    media_type = _media_type(content_type)
-    if isinstance(message, _BINARY):
-        return bytes(message), content_type
+        return _as_bytes(message.read()), header
     if media_type == JSON_TYPE:
-        return _json_bytes(message), content_type
-    if isinstance(message, str):
-        return message.encode(), content_type
+        return _json_bytes(message), header
+    if isinstance(message, (str, *_BINARY)):
+        return _as_bytes(message), header
+    if isinstance(message, Mapping):
+        return _form_bytes(message), header
     raise InvalidArgumentTypeError(
-        f"message of type {type(message).__name__} cannot be sent as {content_type!r}: "
-        "use str, bytes or a file, or content_type='application/json'"
+        f"message of type {type(message).__name__} cannot be sent as {header!r}: "
+        "use str, bytes, a dict or a file, or content_type='application/json'"
+    )
+
+
+def _as_bytes(data: object) -> bytes:
+    if isinstance(data, str):
+        return data.encode()
+    if isinstance(data, _BINARY):
+        return bytes(data)
+    raise InvalidArgumentTypeError(
+        f"message.read() returned {type(data).__name__}: a file must yield str or bytes"
     )
 
 
@@ -78,10 +98,26 @@ def _media_type(content_type: object) -> str:
     return media_type
 
 
+def _base64_default(value: object) -> str:
+    if isinstance(value, _BINARY):
+        return base64.b64encode(value).decode()
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
 def _json_bytes(message: object) -> bytes:
     try:
-        return json.dumps(message).encode()
+        return json.dumps(message, default=_base64_default).encode()
     except (TypeError, ValueError) as exc:
         raise InvalidArgumentTypeError(
             f"message of type {type(message).__name__} is not JSON-serialisable: {exc}"
         ) from None
+
+
+def _form_bytes(message: Mapping[Any, Any]) -> bytes:
+    """``key=value&...`` as the official client's transports encode a dict body: a value
+    that is iterable (list, dict...) repeats its key once per item, ``None`` is left out."""
+    pairs: list[tuple[Any, Any]] = []
+    for key, value in message.items():
+        iterable = hasattr(value, "__iter__") and not isinstance(value, (str, bytes))
+        pairs.extend((key, item) for item in (value if iterable else [value]) if item is not None)
+    return urlencode(pairs, doseq=True).encode()

@@ -18,6 +18,8 @@ from typing import Any, Generic, TypeVar
 import attrs
 import httpx
 
+from . import _call_options
+from ._azure_compat import compatible
 from ._jwt import ServiceTokenSigner
 from ._retry import RetryPolicy
 from .credentials import WEBPUBSUB_SCOPE, AccessTokenLike
@@ -138,6 +140,12 @@ class ServiceCore:
         request = call.request
         method = request.method
         retries = 0
+        options = _call_options.current()
+        options.prepare(request)
+        retry = options.retry or self.retry
+        logging_enable = (
+            self.logging_enable if options.logging_enable is None else options.logging_enable
+        )
         while True:
             if self._signer is not None:
                 token = self._signer.token_for(self.audience(request))
@@ -148,19 +156,19 @@ class ServiceCore:
             outcome = yield Send(request)
             if isinstance(outcome, httpx.TransportError):
                 self._log_failure(request, outcome, started)
-                if not self.retry.should_retry_error(retries, method, outcome):
+                if not retry.should_retry_error(retries, method, outcome):
                     raise _transport_error(request, outcome, retries) from outcome
-                yield Sleep(self.retry.delay(retries, None))
+                yield Sleep(retry.delay(retries, None))
                 retries += 1
                 continue
             response: httpx.Response = outcome
             if logger.isEnabledFor(logging.DEBUG):
-                self._log_response(request, response, started)
+                self._log_response(request, response, started, logging_enable)
             status = response.status_code
             if call.expected is not None and status in call.expected:
                 return call.result(response)
-            if self.retry.should_retry_response(retries, response):
-                yield Sleep(self.retry.delay(retries, response))
+            if retry.should_retry_response(retries, response):
+                yield Sleep(retry.delay(retries, response))
                 retries += 1
                 continue
             if call.expected is None:
@@ -178,13 +186,17 @@ class ServiceCore:
         return self._bearer
 
     def _log_response(
-        self, request: httpx.Request, response: httpx.Response, started: float
+        self,
+        request: httpx.Request,
+        response: httpx.Response,
+        started: float,
+        logging_enable: bool,
     ) -> None:
         elapsed_ms = (time.perf_counter() - started) * 1000
         logger.debug(
             "%s %s -> %d in %.1f ms", request.method, request.url, response.status_code, elapsed_ms
         )
-        if self.logging_enable:
+        if logging_enable:
             logger.debug("request headers: %s", redacted_headers(request.headers))
             logger.debug("response headers: %s", dict(response.headers))
 
@@ -218,7 +230,7 @@ def _transport_error(
         else ServiceResponseError
     )
     attempts = f" after {retries + 1} attempts" if retries else ""
-    return kind(
+    return compatible(kind)(
         f"{request.method} {request.url.copy_with(query=None)} failed{attempts}: "
         f"{type(error).__name__}: {error}"
     )

@@ -1,6 +1,17 @@
-"""When to retry a request and how long to wait first.
+"""When to retry a request and how long to wait first, following azure-core's RetryPolicy.
 
 Only the decision lives here; the sync and async clients differ only in how they sleep.
+
+What is retried (so a send is delivered twice only where azure-core would also resend it):
+
+* a connection failure before the request was sent (connect error or timeout, no pooled
+  connection): every method, since the service never saw the request;
+* a failure after the request went out (read timeout, dropped connection): only idempotent
+  methods (GET, HEAD, PUT, DELETE, OPTIONS, TRACE), never POST;
+* a status in ``status_codes`` (408, 429, 500, 502, 503, 504): idempotent methods always;
+  POST only on 500, 503 or 504, or when the answer carries ``Retry-After`` (the service asks
+  for the retry). A POST the service performed before answering 500/503/504, or whose answer
+  was lost to a 5xx from a proxy, is therefore sent again and can be delivered twice.
 """
 
 from __future__ import annotations
@@ -17,7 +28,10 @@ from . import _validation as check
 from .exceptions import InvalidArgumentError
 
 RETRY_STATUS_CODES = frozenset({408, 429, 500, 502, 503, 504})
-_IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+_IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
+#: Statuses on which azure-core retries a POST (or PATCH) even without ``Retry-After``.
+_NON_IDEMPOTENT_RETRY_CODES = frozenset({500, 503, 504})
+RETRY_MODES = ("exponential", "fixed")
 
 
 @attrs.frozen
@@ -30,12 +44,15 @@ class RetryPolicy:
             jitter) unless the response says how long to wait.
         backoff_max: seconds; upper bound of a computed backoff (not of ``Retry-After``).
         status_codes: HTTP statuses that are retried.
+        mode: ``"exponential"`` (the default) or ``"fixed"`` (every retry waits
+            ``backoff_factor``).
     """
 
     total: int = 3
     backoff_factor: float = 0.8
     backoff_max: float = 60.0
     status_codes: Collection[int] = RETRY_STATUS_CODES
+    mode: str = "exponential"
 
     @classmethod
     def build(
@@ -44,6 +61,7 @@ class RetryPolicy:
         backoff_factor: float,
         backoff_max: float,
         status_codes: Collection[int] | None,
+        mode: object = "exponential",
     ) -> RetryPolicy:
         """Validate user-supplied options.
 
@@ -60,17 +78,32 @@ class RetryPolicy:
                     f"{name} {value!r} is invalid: it must be a number of seconds >= 0"
                 )
         codes = RETRY_STATUS_CODES if status_codes is None else frozenset(status_codes)
-        return cls(total, float(backoff_factor), float(backoff_max), codes)
+        # azure.core.pipeline.policies.RetryMode is a str enum, so it passes as its value.
+        mode_name = str(getattr(mode, "value", mode)).lower()
+        if mode_name not in RETRY_MODES:
+            raise InvalidArgumentError(
+                f"retry_mode {mode!r} is invalid: it must be one of {', '.join(RETRY_MODES)}"
+            )
+        return cls(total, float(backoff_factor), float(backoff_max), codes, mode_name)
 
     def should_retry_response(self, retries_done: int, response: httpx.Response) -> bool:
-        return retries_done < self.total and response.status_code in self.status_codes
+        """Whether to resend after ``response`` (see the module docstring)."""
+        status = response.status_code
+        if retries_done >= self.total or status not in self.status_codes:
+            return False
+        if response.request.method in _IDEMPOTENT_METHODS:
+            return True
+        return (
+            status in _NON_IDEMPOTENT_RETRY_CODES
+            or retry_after_seconds(response.headers) is not None
+        )
 
     def should_retry_error(
         self, retries_done: int, method: str, error: httpx.TransportError
     ) -> bool:
-        """Connection failures are always safe to retry; a failure after the request may have
-        reached the service is retried only for idempotent methods, so a send is never
-        delivered twice because of a lost response."""
+        """Connection failures before sending are always safe to retry; a failure after the
+        request may have reached the service is retried only for idempotent methods, so a
+        send is not delivered twice because of a dropped connection or a read timeout."""
         if retries_done >= self.total:
             return False
         never_sent = isinstance(
@@ -84,7 +117,10 @@ class RetryPolicy:
             requested = retry_after_seconds(response.headers)
             if requested is not None:
                 return requested
-        backoff = self.backoff_factor * 2.0**retries_done
+        if self.mode == "fixed":
+            backoff = self.backoff_factor
+        else:
+            backoff = self.backoff_factor * 2.0**retries_done
         return min(self.backoff_max, backoff) * random.uniform(0.8, 1.2)
 
 

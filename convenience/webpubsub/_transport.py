@@ -14,23 +14,35 @@ the whole SDK and sync programs never need it.
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 import httpx
 
-from ._config import USER_AGENT, client_timeout
+from ._config import client_timeout
 
 
-def default_http_client(timeout: float | httpx.Timeout | None) -> httpx.Client:
-    """A new ``httpx.Client`` with ``timeout`` (seconds, ``httpx.Timeout`` or None) and our
-    ``User-Agent``; its connection pool is built on the first request.
+def default_http_client(
+    timeout: float | httpx.Timeout | None,
+    *,
+    transport: httpx.BaseTransport | None = None,
+    verify: Any = True,
+    cert: Any = None,
+) -> httpx.Client:
+    """A new ``httpx.Client`` with ``timeout`` (seconds, ``httpx.Timeout`` or None); its
+    connection pool is built on the first request. The ``User-Agent`` and request id are set
+    per request by the call options.
+
+    Args:
+        transport: an ``httpx`` transport to send through instead (``transport=`` keyword).
+        verify: TLS verification as ``httpx`` takes it (``connection_verify=``).
+        cert: a client certificate as ``httpx`` takes it (``connection_cert=``).
 
     Raises:
         InvalidArgumentError: ``timeout`` is not a number > 0, an ``httpx.Timeout`` or None.
     """
     return httpx.Client(
         timeout=client_timeout(timeout),
-        headers={"User-Agent": USER_AGENT},
-        transport=_PoolOnFirstRequest(),
+        transport=transport or _PoolOnFirstRequest(verify, cert),
     )
 
 
@@ -42,15 +54,17 @@ class _PoolOnFirstRequest(httpx.BaseTransport):
     builds a client at start-up (or never sends) does not pay it at construction.
     """
 
-    __slots__ = ("_pool",)
+    __slots__ = ("_cert", "_pool", "_verify")
 
-    def __init__(self) -> None:
+    def __init__(self, verify: Any, cert: Any) -> None:
         self._pool: httpx.HTTPTransport | None = None
+        self._verify = verify
+        self._cert = cert
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         pool = self._pool
         if pool is None:
-            pool = self._pool = httpx.HTTPTransport()
+            pool = self._pool = httpx.HTTPTransport(verify=self._verify, cert=self._cert)
         return pool.handle_request(request)
 
     def close(self) -> None:
@@ -58,17 +72,22 @@ class _PoolOnFirstRequest(httpx.BaseTransport):
             self._pool.close()
 
 
-def default_async_http_client(timeout: float | httpx.Timeout | None) -> httpx.AsyncClient:
-    """A new async client with ``timeout`` and our ``User-Agent``: over aiohttp when
-    ``httpx-aiohttp`` (the ``webpubsub[aio]`` extra) is importable, else plain httpx.
+def default_async_http_client(
+    timeout: float | httpx.Timeout | None, **http_args: Any
+) -> httpx.AsyncClient:
+    """A new async client with ``timeout``: over aiohttp when ``httpx-aiohttp`` (the
+    ``webpubsub[aio]`` extra) is importable, else plain httpx. Under an event loop other than
+    asyncio (trio) it sends through httpx's own transport.
 
-    Needs an asyncio event loop when it sends (not when it is built); under trio pass your own
-    ``httpx.AsyncClient`` as ``http_client``.
+    Args:
+        http_args: ``transport``, ``verify`` or ``cert`` as ``httpx.AsyncClient`` takes them;
+            with any of them the client is a plain ``httpx.AsyncClient``.
 
     Raises:
         InvalidArgumentError: ``timeout`` is not a number > 0, an ``httpx.Timeout`` or None.
     """
-    return async_client_class()(timeout=client_timeout(timeout), headers={"User-Agent": USER_AGENT})
+    client_class = httpx.AsyncClient if http_args else async_client_class()
+    return client_class(timeout=client_timeout(timeout), **http_args)
 
 
 @functools.cache

@@ -2,6 +2,9 @@
 
 The names mirror ``azure.core.exceptions`` so code migrating from the official SDK keeps
 reading naturally; catching :class:`WebPubSubError` catches every runtime failure of a call.
+When the app has imported ``azure.core.exceptions``, the errors a call raises are also
+instances of azure-core's counterparts (see :mod:`webpubsub._azure_compat`), so
+``except azure.core.exceptions.HttpResponseError:`` keeps working after migrating.
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ import json
 from typing import Any
 
 import httpx
+
+from ._azure_compat import compatible
 
 __all__ = [
     "ClientAuthenticationError",
@@ -67,25 +72,27 @@ class HttpResponseError(WebPubSubError):
     """
 
     def __init__(self, response: httpx.Response) -> None:
-        self.response = response
-        self.status_code: int = response.status_code
-        self.reason: str = response.reason_phrase
         body = _error_body(response)
         code = body.get("code")
-        self.error_code: str | None = (
-            code if isinstance(code, str) else response.headers.get("x-ms-error-code")
-        )
+        error_code = code if isinstance(code, str) else response.headers.get("x-ms-error-code")
         detail = body.get("message")
         if not isinstance(detail, str) or not detail:
             detail = response.text[:500] if response.content else ""
         request = response.request
-        self.message: str = (
+        message = (
             f"{request.method} {request.url.copy_with(query=None)} failed with "
-            f"{self.status_code} {self.reason}"
-            + (f" ({self.error_code})" if self.error_code else "")
+            f"{response.status_code} {response.reason_phrase}"
+            + (f" ({error_code})" if error_code else "")
             + (f": {detail}" if detail else "")
         )
-        super().__init__(self.message)
+        # Attributes are set after the base initialiser, which (for the azure-core compatible
+        # subclass, see webpubsub._azure_compat) resets azure-core's same-named ones.
+        super().__init__(message)
+        self.response = response
+        self.status_code: int = response.status_code
+        self.reason: str = response.reason_phrase
+        self.error_code: str | None = error_code
+        self.message: str = message
 
 
 class ClientAuthenticationError(HttpResponseError):
@@ -118,8 +125,9 @@ _ERROR_BY_STATUS: dict[int, type[HttpResponseError]] = {
 
 
 def error_for_response(response: httpx.Response) -> HttpResponseError:
-    """Build the most specific :class:`HttpResponseError` for an unexpected response."""
-    return _ERROR_BY_STATUS.get(response.status_code, HttpResponseError)(response)
+    """Build the most specific :class:`HttpResponseError` for an unexpected response (also an
+    ``azure.core.exceptions`` error when the app has loaded those, see ``_azure_compat``)."""
+    return compatible(_ERROR_BY_STATUS.get(response.status_code, HttpResponseError))(response)
 
 
 def _error_body(response: httpx.Response) -> dict[str, Any]:

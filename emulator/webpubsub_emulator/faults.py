@@ -9,20 +9,25 @@ can be driven two ways:
 
   - ``POST`` a JSON rule, one of
     ``{"kind": "status", "status": 503, "count": 2, "retryAfter": 1}``,
-    ``{"kind": "drop", "count": 1}``, ``{"kind": "delay", "seconds": 0.5, "count": 1}``
+    ``{"kind": "drop", "count": 1}``, ``{"kind": "delay", "seconds": 0.5, "count": 1}``,
+    ``{"kind": "performThenStatus", "status": 500}``, ``{"kind": "performThenDrop"}``
     (each optionally with ``"path"`` (a regular expression searched in the request path),
     ``"method"`` and ``"every"``), or ``{"kind": "dropClients", "hub": "h",
     "connectionId": "..."}`` (both optional) which answers ``{"dropped": n}``;
-  - ``GET`` answers ``{"injected": {"status": n, "drop": n, "delay": n, "dropClients": n},
+  - ``GET`` answers ``{"injected": {"status": n, "drop": n, "delay": n,
+    "performThenStatus": n, "performThenDrop": n, "dropClients": n},
     "pending": [...]}``;
   - ``DELETE`` forgets every pending rule and resets the counters.
 
 REST faults apply to ``/api/...`` requests only. Status and drop faults answer before the
-request reaches the emulator, so the operation never takes effect. A delayed request is read
-at once and performed after the delay, even if its client stopped waiting (as with a slow
-service, a timed-out call may still have happened). A rule with ``every=k`` fires on the
-k-th, 2k-th, ... matching request until it has fired ``count`` times; rules are tried in the
-order they were added.
+request reaches the emulator, so the operation never takes effect. The "perform, then fail"
+kinds let the operation take effect (a send is delivered) and then answer with the status
+instead of the real answer, or close the connection without answering: what a client sees
+when a service or proxy fails after acting, so retries can be counted for duplicates.
+A delayed request is read at once and performed after the delay, even if its client stopped
+waiting (as with a slow service, a timed-out call may still have happened). A rule with
+``every=k`` fires on the k-th, 2k-th, ... matching request until it has fired ``count``
+times; rules are tried in the order they were added.
 
 Dropping reaches under ASGI to the TCP transport of uvicorn's protocol objects (the servers
 this package runs), so the peer sees the socket vanish: no HTTP response, no close frame.
@@ -46,7 +51,7 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-HttpFaultKind = Literal["status", "drop", "delay"]
+HttpFaultKind = Literal["status", "drop", "delay", "performThenStatus", "performThenDrop"]
 ADMIN_PATH = "/_emulator/faults"
 _LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
 # Long enough for any test, short enough that a forgotten rule cannot hang a run for good.
@@ -104,7 +109,14 @@ class FaultInjector:
         self._lock = threading.Lock()
         self._rules: list[HttpFault] = []
         self._sockets: set[_ClientSocket] = set()
-        self._injected = {"status": 0, "drop": 0, "delay": 0, "dropClients": 0}
+        self._injected = {
+            "status": 0,
+            "drop": 0,
+            "delay": 0,
+            "performThenStatus": 0,
+            "performThenDrop": 0,
+            "dropClients": 0,
+        }
 
     def __repr__(self) -> str:
         return f"FaultInjector(pending={len(self._rules)}, injected={self.injected()!r})"
@@ -158,6 +170,59 @@ class FaultInjector:
         self._add(
             HttpFault(
                 "drop",
+                _positive("count", count),
+                _positive("every", every),
+                path=_pattern(path),
+                method=_method(method),
+            )
+        )
+
+    def fail_after_performing(
+        self,
+        status: int,
+        *,
+        count: int = 1,
+        retry_after: float | None = None,
+        path: str | None = None,
+        method: str | None = None,
+        every: int = 1,
+    ) -> None:
+        """Perform matching REST requests, then answer ``status`` (500..599) instead of the
+        real answer (``Retry-After: retry_after`` seconds if given).
+
+        Other arguments as for :meth:`fail_requests`; raises ValueError for a bad value.
+        """
+        if isinstance(status, bool) or not isinstance(status, int) or not 500 <= status <= 599:
+            raise ValueError(f"status {status!r} is invalid: it must be an integer in 500..599")
+        if retry_after is not None:
+            _check_seconds("retry_after", retry_after)
+        self._add(
+            HttpFault(
+                "performThenStatus",
+                _positive("count", count),
+                _positive("every", every),
+                status=status,
+                retry_after=retry_after,
+                path=_pattern(path),
+                method=_method(method),
+            )
+        )
+
+    def drop_after_performing(
+        self,
+        *,
+        count: int = 1,
+        path: str | None = None,
+        method: str | None = None,
+        every: int = 1,
+    ) -> None:
+        """Perform matching REST requests, then close their TCP connection without answering.
+
+        Arguments as for :meth:`fail_requests`; raises ValueError for a bad value.
+        """
+        self._add(
+            HttpFault(
+                "performThenDrop",
                 _positive("count", count),
                 _positive("every", every),
                 path=_pattern(path),
@@ -291,15 +356,19 @@ class FaultMiddleware:
             assert rule.status is not None
             await _drain(receive)
             await _respond_status(send, rule.status, rule.retry_after, scope["method"] == "HEAD")
-        else:
+        elif rule.kind == "drop":
             await _drain(receive)
-            transport = _transport_of(receive)
-            if transport is None:
-                raise RuntimeError("dropping connections needs the emulator to run under uvicorn")
-            transport.abort()  # type: ignore[attr-defined]
-            # Wait for uvicorn to notice, so it does not try to answer with a 500 itself.
-            while (await receive())["type"] != "http.disconnect":
-                pass
+            await _drop(receive)
+        else:
+            body = await _drain(receive)
+            await self.app(scope, _replay(body, receive), _discard)
+            if rule.kind == "performThenDrop":
+                await _drop(receive)
+            else:
+                assert rule.status is not None
+                await _respond_status(
+                    send, rule.status, rule.retry_after, scope["method"] == "HEAD", performed=True
+                )
 
     async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
         transport = _transport_of(receive)
@@ -320,6 +389,20 @@ class FaultMiddleware:
             await self.app(scope, receive, observed_send)
         finally:
             self.injector._forget(socket)
+
+
+async def _discard(message: Message) -> None:
+    """The ``send`` of a performed request whose real answer is replaced by a fault."""
+
+
+async def _drop(receive: Receive) -> None:
+    transport = _transport_of(receive)
+    if transport is None:
+        raise RuntimeError("dropping connections needs the emulator to run under uvicorn")
+    transport.abort()  # type: ignore[attr-defined]
+    # Wait for uvicorn to notice, so it does not try to answer with a 500 itself.
+    while (await receive())["type"] != "http.disconnect":
+        pass
 
 
 def install(app: Starlette) -> FaultInjector:
@@ -372,6 +455,14 @@ def _apply(injector: FaultInjector, rule: object) -> dict[str, Any]:
         injector.drop_requests(**where)
     elif kind == "delay":
         injector.delay_requests(rule.get("seconds"), **where)  # type: ignore[arg-type]
+    elif kind == "performThenStatus":
+        injector.fail_after_performing(
+            rule.get("status"),  # type: ignore[arg-type]
+            retry_after=rule.get("retryAfter"),
+            **where,
+        )
+    elif kind == "performThenDrop":
+        injector.drop_after_performing(**where)
     elif kind == "dropClients":
         hub, connection_id = rule.get("hub"), rule.get("connectionId")
         for name, value in (("hub", hub), ("connectionId", connection_id)):
@@ -379,7 +470,10 @@ def _apply(injector: FaultInjector, rule: object) -> dict[str, Any]:
                 raise ValueError(f"{name} {value!r} is invalid: it must be a string")
         return {"dropped": injector.drop_clients(hub=hub, connection_id=connection_id)}
     else:
-        raise ValueError(f"kind {kind!r} is invalid: use status, drop, delay or dropClients")
+        raise ValueError(
+            f"kind {kind!r} is invalid: use status, drop, delay, performThenStatus, "
+            "performThenDrop or dropClients"
+        )
     return {"pending": injector.pending()}
 
 
@@ -460,12 +554,15 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replayed
 
 
-async def _respond_status(send: Send, status: int, retry_after: float | None, head: bool) -> None:
+async def _respond_status(
+    send: Send, status: int, retry_after: float | None, head: bool, *, performed: bool = False
+) -> None:
     code = "TooManyRequests" if status == 429 else "InjectedFault"
     headers = [(b"x-ms-error-code", code.encode())]
     if retry_after is not None:
         headers.append((b"retry-after", f"{retry_after:g}".encode()))
-    message = f"fault injected by the emulator: {status}; the operation was not performed"
+    outcome = "was performed" if performed else "was not performed"
+    message = f"fault injected by the emulator: {status}; the operation {outcome}"
     body: dict[str, Any] = {"code": code, "message": message}
     if head:  # a HEAD answer carries no body
         await send({"type": "http.response.start", "status": status, "headers": headers})

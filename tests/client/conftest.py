@@ -46,9 +46,12 @@ class Service:
     async def pages(self, **kwargs: Any) -> list[list[webpubsub.GroupMember]]:
         if self.kind == "sync":
             return await asyncio.to_thread(
-                lambda: list(self.client.list_connections(**kwargs).by_page())
+                lambda: [list(page) for page in self.client.list_connections(**kwargs).by_page()]
             )
-        return [page async for page in self.client.list_connections(**kwargs).by_page()]
+        return [
+            [member async for member in page]
+            async for page in self.client.list_connections(**kwargs).by_page()
+        ]
 
 
 def make_client(kind: str, connection_string: str, hub: str, **kwargs: Any) -> Any:

@@ -19,21 +19,26 @@ from webpubsub_rest.spec_facts import DEFAULT_API_VERSION
 async def test_send_to_all_delivers_each_message_type_once(service: Any, connect: Any) -> None:
     first, second = await connect(), await connect()
 
+    # Without content_type everything goes as JSON, as the official SDK sends it.
     await service("send_to_all", "plain text")
     await service("send_to_all", {"kind": "json", "n": 1})
     await service("send_to_all", b"\x00\xffbin")
-    await service("send_to_all", io.BytesIO(b"from a file"))
+    await service("send_to_all", io.BytesIO(b'{"from": "a file"}'))
     await service("send_to_all", '{"already": "json"}', content_type="application/json")
+    await service("send_to_all", "text", content_type="text/plain")
+    await service("send_to_all", b"\x00\xffbin", content_type="application/octet-stream")
 
     for peer in (first, second):
-        received = [await peer.next_message() for _ in range(5)]
+        received = [await peer.next_message() for _ in range(7)]
         assert [(m["dataType"], m["data"]) for m in received] == [
-            ("text", "plain text"),
+            ("json", "plain text"),
             ("json", {"kind": "json", "n": 1}),
-            ("binary", base64.b64encode(b"\x00\xffbin").decode()),
-            ("binary", base64.b64encode(b"from a file").decode()),
-            # A str with an explicit JSON content type is JSON-encoded, as the official SDK does.
+            # bytes become a base64 JSON string.
+            ("json", base64.b64encode(b"\x00\xffbin").decode()),
+            ("json", {"from": "a file"}),
             ("json", '{"already": "json"}'),
+            ("text", "text"),
+            ("binary", base64.b64encode(b"\x00\xffbin").decode()),
         ]
         await peer.assert_silent()
 
@@ -205,9 +210,9 @@ async def test_a_pager_can_be_walked_again(service: Any, connect: Any) -> None:
     pager = service.client.list_connections(group="g", top=4, maxpagesize=3)
     for _ in range(2):
         if service.kind == "sync":
-            sizes = await asyncio.to_thread(lambda: [len(page) for page in pager.by_page()])
+            sizes = await asyncio.to_thread(lambda: [len(list(page)) for page in pager.by_page()])
         else:
-            sizes = [len(page) async for page in pager.by_page()]
+            sizes = [len([m async for m in page]) async for page in pager.by_page()]
         assert sizes == [3, 1]
 
 

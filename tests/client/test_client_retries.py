@@ -25,7 +25,7 @@ KINDS = pytest.mark.parametrize("kind", ["sync", "async"])
     [
         ([(429, {"Retry-After": "1"}), (503, {})], 0.95),
         ([(429, {"retry-after-ms": "400"})], 0.38),
-        ([(503, {}), (502, {}), (500, {})], 0.0),
+        ([(503, {}), (504, {}), (500, {})], 0.0),
     ],
     ids=["retry-after-seconds", "retry-after-ms", "server-errors"],
 )
@@ -51,6 +51,29 @@ async def test_faults_are_retried_and_the_message_arrives_once(
     assert (proxy.seen, proxy.forwarded) == (len(faults) + 1, 1)
     assert (await peer.next_message())["data"] == "exactly once"
     await peer.assert_silent(0.5)
+
+
+@KINDS
+@pytest.mark.parametrize("status", [408, 502])
+async def test_a_post_is_not_resent_after_a_status_the_service_may_have_acted_on(
+    kind: str, status: int, fault_proxy: Any, service_factory: Any, peer_factory: Any
+) -> None:
+    # As azure-core's RetryPolicy: a POST is retried on 500/503/504 (or when asked to with
+    # Retry-After), not on 408 or 502, where the send may already have been performed.
+    proxy = fault_proxy([(status, {})])
+    service = service_factory(
+        kind, reverse_proxy_endpoint=proxy.endpoint, retry_backoff_factor=0.01
+    )
+    await peer_factory(service)
+
+    with pytest.raises(webpubsub.HttpResponseError) as caught:
+        await service("send_to_all", "maybe performed")
+    assert caught.value.status_code == status
+    assert (proxy.seen, proxy.forwarded) == (1, 0)
+    # A PUT is idempotent, so the same status is retried.
+    proxy.faults = [(status, {})]
+    await service("add_user_to_group", "g", "u")
+    assert (proxy.seen, proxy.forwarded) == (3, 1)
 
 
 @KINDS
@@ -143,7 +166,7 @@ async def test_a_file_message_is_replayed_whole_on_retry(
     )
     peer = await peer_factory(service)
 
-    await service("send_to_all", io.BytesIO(b"file body"))
+    await service("send_to_all", io.BytesIO(b"file body"), content_type="application/octet-stream")
 
     message = await peer.next_message()
     assert (message["dataType"], base64.b64decode(message["data"])) == ("binary", b"file body")

@@ -128,9 +128,10 @@ BAD_CALLS: list[tuple[str, str, tuple[Any, ...], dict[str, Any], type[Exception]
     ),
     ("set-not-json", "send_to_all", ({1, 2},), {}, InvalidArgumentTypeError, "set"),
     (
-        "dict-as-text",
+        # A dict is form-encoded as text, as the official SDK sends it; a list cannot be.
+        "list-as-text",
         "send_to_all",
-        ({"a": 1},),
+        ([1, 2],),
         {"content_type": "text/plain"},
         InvalidArgumentTypeError,
         "text/plain",

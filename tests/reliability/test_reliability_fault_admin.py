@@ -30,7 +30,14 @@ async def test_rules_posted_over_http_fire_and_are_counted(
 
         state = (await http.get(admin)).json()
         assert state == {
-            "injected": {"status": 1, "drop": 0, "delay": 0, "dropClients": 0},
+            "injected": {
+                "status": 1,
+                "drop": 0,
+                "delay": 0,
+                "performThenStatus": 0,
+                "performThenDrop": 0,
+                "dropClients": 0,
+            },
             "pending": [],
         }
         await http.post(admin, json={"kind": "drop", "count": 5})

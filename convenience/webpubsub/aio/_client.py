@@ -10,26 +10,28 @@ hand-written above the marker line only.
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncIterator, Collection, Iterator
+from collections.abc import Collection, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
+from .._call_options import active, client_options, one_or_many
 from .._config import (
     DEFAULT_API_VERSION,
     DEFAULT_TIMEOUT_SECONDS,
     build_core,
+    client_timeout,
     connection_string_arguments,
 )
 from .._content import Message
 from .._core import Exchange, FetchToken, Send, ServiceCore
 from .._http_request import HttpRequest, send_request
 from .._lazy import lazy_module
-from .._paging import ConnectionPages, Page
 from .._transport import default_async_http_client
 from ..credentials import AsyncCredential
-from ..models import ClientAccessToken, ClientProtocol, GroupMember, Permission
+from ..models import ClientAccessToken, ClientProtocol, Permission
+from ._paging import AsyncItemPaged
 from ._sleep import sleep
 
 if TYPE_CHECKING:
@@ -37,6 +39,8 @@ if TYPE_CHECKING:
 else:
     # The builders (and the generated client under them) load on the first call.
     ops = lazy_module("webpubsub._operations")
+
+__all__ = ["AsyncItemPaged", "WebPubSubServiceClient", "run_exchange"]
 
 T = TypeVar("T")
 
@@ -62,34 +66,6 @@ async def run_exchange(exchange: Exchange[T], http: httpx.AsyncClient) -> T:
     except StopIteration as done:
         result: T = done.value
         return result
-
-
-class AsyncItemPaged(AsyncIterator[GroupMember]):
-    """Lazily iterates (``async for``) the members of a group across every page."""
-
-    def __init__(self, pages: ConnectionPages, http: httpx.AsyncClient) -> None:
-        self._pages = pages
-        self._http = http
-        self._page_iter = self.by_page()
-        self._current: Iterator[GroupMember] = iter(())
-
-    def __aiter__(self) -> AsyncIterator[GroupMember]:
-        return self
-
-    async def __anext__(self) -> GroupMember:
-        while True:
-            member = next(self._current, None)
-            if member is not None:
-                return member
-            self._current = iter(await anext(self._page_iter))
-
-    async def by_page(self) -> AsyncIterator[list[GroupMember]]:
-        """Yield one list of :class:`GroupMember` per page (``GET`` per page)."""
-        page: Page | None = await run_exchange(self._pages.first(), self._http)
-        while page is not None:
-            yield page.members
-            following = self._pages.after(page)
-            page = None if following is None else await run_exchange(following, self._http)
 
 
 # --- generated below from ../_client.py by scripts/unasync.py; do not edit ---
@@ -122,6 +98,18 @@ class WebPubSubServiceClient:
             caller keeps ownership and closes it.
         logging_enable: also log request headers (``Authorization`` redacted) at DEBUG on the
             ``webpubsub`` logger; method, URL, status and duration are always logged at DEBUG.
+        user_agent: put in front of ``webpubsub/<version> Python/<x.y> (<platform>)`` in the
+            ``User-Agent`` header (``user_agent_overwrite=True``: sent alone).
+        headers: ``dict`` of headers added to every request.
+        connection_timeout, read_timeout: seconds, override those phases of ``timeout``.
+        retry_mode: ``"exponential"`` (default) or ``"fixed"`` backoff.
+        transport: an ``httpx`` transport for the client this class creates;
+            ``connection_verify`` / ``connection_cert``: its TLS ``verify`` / ``cert``.
+        Every method also takes the per-call keywords ``headers``, ``params``,
+        ``logging_enable``, ``user_agent``, ``request_id``, ``timeout``,
+        ``connection_timeout``, ``read_timeout`` and the ``retry_*`` options above; azure-core
+        machinery (``cls``, ``error_map``, pipeline policies) raises
+        :class:`InvalidArgumentTypeError` saying what to use instead.
 
     Raises:
         InvalidArgumentError: an argument breaks a rule (message names it and the rule).
@@ -144,6 +132,7 @@ class WebPubSubServiceClient:
         retry_on_status_codes: Collection[int] | None = None,
         http_client: httpx.AsyncClient | None = None,
         logging_enable: bool = False,
+        **kwargs: Any,
     ) -> None:
         self._core: ServiceCore = build_core(
             endpoint,
@@ -158,8 +147,16 @@ class WebPubSubServiceClient:
             retry_on_status_codes=retry_on_status_codes,
             logging_enable=logging_enable,
         )
+        self._options, http_args = client_options(
+            kwargs,
+            retry=self._core.retry,
+            timeout=client_timeout(timeout) if http_client is None else http_client.timeout,
+            logging_enable=logging_enable,
+            own_http_client=http_client is None,
+        )
+        self._core.retry = self._options.retry
         self._owns_http = http_client is None
-        self._http = http_client or default_async_http_client(timeout)
+        self._http = http_client or default_async_http_client(self._options.timeout, **http_args)
 
     @classmethod
     def from_connection_string(
@@ -192,8 +189,9 @@ class WebPubSubServiceClient:
         """The REST API version sent with every request."""
         return self._core.api_version
 
-    async def _run(self, exchange: Exchange[T]) -> T:
-        return await run_exchange(exchange, self._http)
+    async def _run(self, exchange: Exchange[T], kwargs: Mapping[str, Any]) -> T:
+        with active(self._options.for_call(kwargs)):
+            return await run_exchange(exchange, self._http)
 
     # -- sending ---------------------------------------------------------------------------
 
@@ -205,26 +203,33 @@ class WebPubSubServiceClient:
         filter: str | None = None,
         content_type: str | None = None,
         message_ttl_seconds: int | None = None,
+        **kwargs: Any,
     ) -> None:
         """Broadcast a message to every connection of the hub.
 
         ``POST /api/hubs/{hub}/:send``.
 
         Args:
-            message: ``str`` (sent as ``text/plain``), ``dict``/``list`` (``application/json``),
-                ``bytes``-like or a binary file (``application/octet-stream``); a file is read
-                once.
+            message: ``str``, ``dict``, ``list``, number, ``bool``, ``bytes``-like or a file
+                (read once). Encoded as the official SDK does: see ``content_type``.
             excluded: connection ids that must not receive it.
             filter: OData filter on ``userId``, ``connectionId`` and ``groups``, e.g.
                 ``"userId ne 'bot'"``.
-            content_type: override the inferred type: ``"text/plain"``, ``"application/json"``
-                (a ``str`` is then JSON-encoded, bytes are sent as-is) or
-                ``"application/octet-stream"``.
+            content_type: ``"application/json"`` (the default: the message is JSON-encoded,
+                bytes as a base64 string, a file sent as it is), ``"text/plain"`` or
+                ``"application/octet-stream"`` (a ``str`` as UTF-8, bytes and files as they
+                are, a ``dict`` form-encoded); sent exactly as given.
             message_ttl_seconds: 0..300; seconds the service keeps the message for slow
                 clients (0: no expiry).
 
+        Keyword Args:
+            headers, params, request_id, user_agent, logging_enable, timeout,
+            connection_timeout, read_timeout, retry_*: per-call options (see the class).
+
         Raises:
-            InvalidArgumentError, InvalidArgumentTypeError: before sending, for a bad argument.
+            InvalidArgumentError, InvalidArgumentTypeError: before sending, for a bad argument
+                (a list, number or bool with a text or binary content type; an azure-core
+                keyword such as ``cls``).
             HttpResponseError: the service refused it (subclass by status: 401, 403, 404, 409,
                 429).
             ServiceRequestError: the service could not be reached (after retries).
@@ -237,7 +242,8 @@ class WebPubSubServiceClient:
                 filter=filter,
                 content_type=content_type,
                 message_ttl_seconds=message_ttl_seconds,
-            )
+            ),
+            kwargs,
         )
 
     async def send_to_user(
@@ -248,6 +254,7 @@ class WebPubSubServiceClient:
         filter: str | None = None,
         content_type: str | None = None,
         message_ttl_seconds: int | None = None,
+        **kwargs: Any,
     ) -> None:
         """Send a message to every connection of a user.
 
@@ -262,7 +269,8 @@ class WebPubSubServiceClient:
                 filter=filter,
                 content_type=content_type,
                 message_ttl_seconds=message_ttl_seconds,
-            )
+            ),
+            kwargs,
         )
 
     async def send_to_group(
@@ -274,6 +282,7 @@ class WebPubSubServiceClient:
         filter: str | None = None,
         content_type: str | None = None,
         message_ttl_seconds: int | None = None,
+        **kwargs: Any,
     ) -> None:
         """Send a message to every connection in a group.
 
@@ -289,7 +298,8 @@ class WebPubSubServiceClient:
                 filter=filter,
                 content_type=content_type,
                 message_ttl_seconds=message_ttl_seconds,
-            )
+            ),
+            kwargs,
         )
 
     async def send_to_connection(
@@ -299,6 +309,7 @@ class WebPubSubServiceClient:
         *,
         content_type: str | None = None,
         message_ttl_seconds: int | None = None,
+        **kwargs: Any,
     ) -> None:
         """Send a message to one connection.
 
@@ -312,12 +323,13 @@ class WebPubSubServiceClient:
                 message,
                 content_type=content_type,
                 message_ttl_seconds=message_ttl_seconds,
-            )
+            ),
+            kwargs,
         )
 
     # -- groups ----------------------------------------------------------------------------
 
-    async def add_user_to_group(self, group: str, user_id: str) -> None:
+    async def add_user_to_group(self, group: str, user_id: str, **kwargs: Any) -> None:
         """Add every connection of a user, present and future, to a group.
 
         ``PUT /api/hubs/{hub}/users/{userId}/groups/{group}``.
@@ -326,24 +338,24 @@ class WebPubSubServiceClient:
             InvalidArgumentError: empty ``user_id`` or a group outside 1..1024 characters.
             HttpResponseError / ServiceRequestError: as for :meth:`send_to_all`.
         """
-        return await self._run(ops.add_user_to_group(self._core, group, user_id))
+        return await self._run(ops.add_user_to_group(self._core, group, user_id), kwargs)
 
-    async def remove_user_from_group(self, group: str, user_id: str) -> None:
+    async def remove_user_from_group(self, group: str, user_id: str, **kwargs: Any) -> None:
         """Remove a user's connections from a group.
 
         ``DELETE /api/hubs/{hub}/users/{userId}/groups/{group}``; errors as
         :meth:`add_user_to_group`.
         """
-        return await self._run(ops.remove_user_from_group(self._core, group, user_id))
+        return await self._run(ops.remove_user_from_group(self._core, group, user_id), kwargs)
 
-    async def remove_user_from_all_groups(self, user_id: str) -> None:
+    async def remove_user_from_all_groups(self, user_id: str, **kwargs: Any) -> None:
         """Remove a user's connections from every group.
 
         ``DELETE /api/hubs/{hub}/users/{userId}/groups``; errors as :meth:`add_user_to_group`.
         """
-        return await self._run(ops.remove_user_from_all_groups(self._core, user_id))
+        return await self._run(ops.remove_user_from_all_groups(self._core, user_id), kwargs)
 
-    async def add_connection_to_group(self, group: str, connection_id: str) -> None:
+    async def add_connection_to_group(self, group: str, connection_id: str, **kwargs: Any) -> None:
         """Add one connection to a group.
 
         ``PUT /api/hubs/{hub}/groups/{group}/connections/{connectionId}``.
@@ -353,25 +365,35 @@ class WebPubSubServiceClient:
             InvalidArgumentError / HttpResponseError / ServiceRequestError: as
                 :meth:`add_user_to_group`.
         """
-        return await self._run(ops.add_connection_to_group(self._core, group, connection_id))
+        return await self._run(
+            ops.add_connection_to_group(self._core, group, connection_id), kwargs
+        )
 
-    async def remove_connection_from_group(self, group: str, connection_id: str) -> None:
+    async def remove_connection_from_group(
+        self, group: str, connection_id: str, **kwargs: Any
+    ) -> None:
         """Remove one connection from a group.
 
         ``DELETE /api/hubs/{hub}/groups/{group}/connections/{connectionId}``; errors as
         :meth:`add_user_to_group`.
         """
-        return await self._run(ops.remove_connection_from_group(self._core, group, connection_id))
+        return await self._run(
+            ops.remove_connection_from_group(self._core, group, connection_id), kwargs
+        )
 
-    async def remove_connection_from_all_groups(self, connection_id: str) -> None:
+    async def remove_connection_from_all_groups(self, connection_id: str, **kwargs: Any) -> None:
         """Remove one connection from every group.
 
         ``DELETE /api/hubs/{hub}/connections/{connectionId}/groups``; errors as
         :meth:`add_user_to_group`.
         """
-        return await self._run(ops.remove_connection_from_all_groups(self._core, connection_id))
+        return await self._run(
+            ops.remove_connection_from_all_groups(self._core, connection_id), kwargs
+        )
 
-    async def add_connections_to_groups(self, groups: list[str], filter: str) -> None:
+    async def add_connections_to_groups(
+        self, groups: list[str], filter: str, **kwargs: Any
+    ) -> None:
         """Add every connection matching an OData filter to each of ``groups``.
 
         ``POST /api/hubs/{hub}/:addToGroups`` with ``{"groups": [...], "filter": "..."}``.
@@ -385,18 +407,22 @@ class WebPubSubServiceClient:
                 ``str`` passed as ``groups``, or an empty filter.
             HttpResponseError / ServiceRequestError: as for :meth:`send_to_all`.
         """
-        return await self._run(ops.add_connections_to_groups(self._core, groups, filter))
+        return await self._run(ops.add_connections_to_groups(self._core, groups, filter), kwargs)
 
-    async def remove_connections_from_groups(self, groups: list[str], filter: str) -> None:
+    async def remove_connections_from_groups(
+        self, groups: list[str], filter: str, **kwargs: Any
+    ) -> None:
         """Remove every connection matching an OData filter from each of ``groups``.
 
         ``POST /api/hubs/{hub}/:removeFromGroups``; arguments and errors as
         :meth:`add_connections_to_groups`.
         """
-        return await self._run(ops.remove_connections_from_groups(self._core, groups, filter))
+        return await self._run(
+            ops.remove_connections_from_groups(self._core, groups, filter), kwargs
+        )
 
     def list_connections(
-        self, *, group: str, top: int | None = None, maxpagesize: int | None = None
+        self, *, group: str, top: int | None = None, maxpagesize: int | None = None, **kwargs: Any
     ) -> AsyncItemPaged:
         """Iterate the connections in a group as :class:`~webpubsub.GroupMember` values.
 
@@ -413,12 +439,12 @@ class WebPubSubServiceClient:
         """
         return AsyncItemPaged(
             ops.list_connections(self._core, group=group, top=top, maxpagesize=maxpagesize),
-            self._http,
+            lambda page: self._run(page, kwargs),
         )
 
     # -- existence -------------------------------------------------------------------------
 
-    async def connection_exists(self, connection_id: str) -> bool:
+    async def connection_exists(self, connection_id: str, **kwargs: Any) -> bool:
         """Whether the connection is connected now.
 
         ``HEAD /api/hubs/{hub}/connections/{connectionId}`` (200: ``True``, 404: ``False``).
@@ -427,26 +453,26 @@ class WebPubSubServiceClient:
             InvalidArgumentError: empty ``connection_id``.
             HttpResponseError / ServiceRequestError: any other status / no answer.
         """
-        return await self._run(ops.connection_exists(self._core, connection_id))
+        return await self._run(ops.connection_exists(self._core, connection_id), kwargs)
 
-    async def user_exists(self, user_id: str) -> bool:
+    async def user_exists(self, user_id: str, **kwargs: Any) -> bool:
         """Whether the user has at least one connection.
 
         ``HEAD /api/hubs/{hub}/users/{userId}``; errors as :meth:`connection_exists`.
         """
-        return await self._run(ops.user_exists(self._core, user_id))
+        return await self._run(ops.user_exists(self._core, user_id), kwargs)
 
-    async def group_exists(self, group: str) -> bool:
+    async def group_exists(self, group: str, **kwargs: Any) -> bool:
         """Whether the group has at least one connection.
 
         ``HEAD /api/hubs/{hub}/groups/{group}``; errors as :meth:`connection_exists`.
         """
-        return await self._run(ops.group_exists(self._core, group))
+        return await self._run(ops.group_exists(self._core, group), kwargs)
 
     # -- closing ---------------------------------------------------------------------------
 
     async def close_all_connections(
-        self, *, excluded: list[str] | None = None, reason: str | None = None
+        self, *, excluded: list[str] | None = None, reason: str | None = None, **kwargs: Any
     ) -> None:
         """Close every connection of the hub.
 
@@ -461,11 +487,16 @@ class WebPubSubServiceClient:
             HttpResponseError / ServiceRequestError: as for :meth:`send_to_all`.
         """
         return await self._run(
-            ops.close_all_connections(self._core, excluded=excluded, reason=reason)
+            ops.close_all_connections(self._core, excluded=excluded, reason=reason), kwargs
         )
 
     async def close_user_connections(
-        self, user_id: str, *, excluded: list[str] | None = None, reason: str | None = None
+        self,
+        user_id: str,
+        *,
+        excluded: list[str] | None = None,
+        reason: str | None = None,
+        **kwargs: Any,
     ) -> None:
         """Close every connection of a user.
 
@@ -473,11 +504,17 @@ class WebPubSubServiceClient:
         :meth:`close_all_connections`.
         """
         return await self._run(
-            ops.close_user_connections(self._core, user_id, excluded=excluded, reason=reason)
+            ops.close_user_connections(self._core, user_id, excluded=excluded, reason=reason),
+            kwargs,
         )
 
     async def close_group_connections(
-        self, group: str, *, excluded: list[str] | None = None, reason: str | None = None
+        self,
+        group: str,
+        *,
+        excluded: list[str] | None = None,
+        reason: str | None = None,
+        **kwargs: Any,
     ) -> None:
         """Close every connection in a group.
 
@@ -485,21 +522,30 @@ class WebPubSubServiceClient:
         :meth:`close_all_connections`.
         """
         return await self._run(
-            ops.close_group_connections(self._core, group, excluded=excluded, reason=reason)
+            ops.close_group_connections(self._core, group, excluded=excluded, reason=reason), kwargs
         )
 
-    async def close_connection(self, connection_id: str, *, reason: str | None = None) -> None:
+    async def close_connection(
+        self, connection_id: str, *, reason: str | None = None, **kwargs: Any
+    ) -> None:
         """Close one connection.
 
         ``DELETE /api/hubs/{hub}/connections/{connectionId}``; errors as
         :meth:`close_all_connections`.
         """
-        return await self._run(ops.close_connection(self._core, connection_id, reason=reason))
+        return await self._run(
+            ops.close_connection(self._core, connection_id, reason=reason), kwargs
+        )
 
     # -- permissions -----------------------------------------------------------------------
 
     async def grant_permission(
-        self, permission: Permission, connection_id: str, *, target_name: str | None = None
+        self,
+        permission: Permission,
+        connection_id: str,
+        *,
+        target_name: str | None = None,
+        **kwargs: Any,
     ) -> None:
         """Grant a connection ``"sendToGroup"`` or ``"joinLeaveGroup"``.
 
@@ -515,11 +561,17 @@ class WebPubSubServiceClient:
             HttpResponseError / ServiceRequestError: as for :meth:`send_to_all`.
         """
         return await self._run(
-            ops.grant_permission(self._core, permission, connection_id, target_name=target_name)
+            ops.grant_permission(self._core, permission, connection_id, target_name=target_name),
+            kwargs,
         )
 
     async def revoke_permission(
-        self, permission: Permission, connection_id: str, *, target_name: str | None = None
+        self,
+        permission: Permission,
+        connection_id: str,
+        *,
+        target_name: str | None = None,
+        **kwargs: Any,
     ) -> None:
         """Revoke a permission granted with :meth:`grant_permission`.
 
@@ -527,11 +579,17 @@ class WebPubSubServiceClient:
         arguments and errors as :meth:`grant_permission`.
         """
         return await self._run(
-            ops.revoke_permission(self._core, permission, connection_id, target_name=target_name)
+            ops.revoke_permission(self._core, permission, connection_id, target_name=target_name),
+            kwargs,
         )
 
     async def has_permission(
-        self, permission: Permission, connection_id: str, *, target_name: str | None = None
+        self,
+        permission: Permission,
+        connection_id: str,
+        *,
+        target_name: str | None = None,
+        **kwargs: Any,
     ) -> bool:
         """Whether the connection holds the permission.
 
@@ -539,7 +597,8 @@ class WebPubSubServiceClient:
         (200: ``True``, 404: ``False``); arguments and errors as :meth:`grant_permission`.
         """
         return await self._run(
-            ops.has_permission(self._core, permission, connection_id, target_name=target_name)
+            ops.has_permission(self._core, permission, connection_id, target_name=target_name),
+            kwargs,
         )
 
     check_permission = has_permission
@@ -550,11 +609,12 @@ class WebPubSubServiceClient:
         self,
         *,
         user_id: str | None = None,
-        roles: list[str] | None = None,
-        groups: list[str] | None = None,
+        roles: list[str] | str | None = None,
+        groups: list[str] | str | None = None,
         minutes_to_expire: int = 60,
         jwt_headers: dict[str, Any] | None = None,
         client_protocol: ClientProtocol = "Default",
+        **kwargs: Any,
     ) -> ClientAccessToken:
         """A URL and token for a WebSocket client to connect to this hub.
 
@@ -563,8 +623,9 @@ class WebPubSubServiceClient:
 
         Args:
             user_id: the user the connection is authenticated as (JWT ``sub``).
-            roles: e.g. ``["webpubsub.sendToGroup", "webpubsub.joinLeaveGroup.chat"]``.
-            groups: groups the connection joins when it connects.
+            roles: e.g. ``["webpubsub.sendToGroup", "webpubsub.joinLeaveGroup.chat"]``; a
+                single ``str`` is one role.
+            groups: groups the connection joins when it connects (a ``str``: one group).
             minutes_to_expire: token lifetime in minutes, >= 1 (default 60).
             jwt_headers: extra JWT header fields, e.g. ``{"kid": "..."}`` (key signing only).
             client_protocol: ``"Default"``, ``"MQTT"`` or ``"SocketIO"`` (case-insensitive);
@@ -582,17 +643,20 @@ class WebPubSubServiceClient:
             ops.get_client_access_token(
                 self._core,
                 user_id=user_id,
-                roles=roles,
-                groups=groups,
+                roles=one_or_many(roles),
+                groups=one_or_many(groups),
                 minutes_to_expire=minutes_to_expire,
                 jwt_headers=jwt_headers,
                 client_protocol=client_protocol,
-            )
+            ),
+            kwargs,
         )
 
     # -- raw requests and lifetime ---------------------------------------------------------
 
-    async def send_request(self, request: HttpRequest | httpx.Request) -> httpx.Response:
+    async def send_request(
+        self, request: HttpRequest | httpx.Request, **kwargs: Any
+    ) -> httpx.Response:
         """Send a raw request with this client's authentication and retries.
 
         ``request`` is typically built by :mod:`webpubsub.rest`
@@ -607,7 +671,7 @@ class WebPubSubServiceClient:
         Raises:
             ServiceRequestError: the service could not be reached (after retries).
         """
-        return await self._run(send_request(self._core, request))
+        return await self._run(send_request(self._core, request), kwargs)
 
     async def close(self) -> None:
         """Close the connection pool (unless ``http_client`` was supplied by the caller)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json as jsonlib
 import sys
 import threading
@@ -126,11 +127,13 @@ def send(
 
 def _send_to(client: WebPubSubServiceClient, target: Target, payload: Payload) -> None:
     body, content_type = payload.body, payload.content_type
+    # A file body is sent verbatim; bytes with a JSON type would go as a base64 string.
+    message = io.BytesIO(body) if content_type == JSON and isinstance(body, bytes) else body
     if target.group is not None:
-        client.send_to_group(target.group, body, content_type=content_type)
+        client.send_to_group(target.group, message, content_type=content_type)
     elif target.user_id is not None:
-        client.send_to_user(target.user_id, body, content_type=content_type)
+        client.send_to_user(target.user_id, message, content_type=content_type)
     elif target.connection_id is not None:
-        client.send_to_connection(target.connection_id, body, content_type=content_type)
+        client.send_to_connection(target.connection_id, message, content_type=content_type)
     else:
-        client.send_to_all(body, content_type=content_type)
+        client.send_to_all(message, content_type=content_type)
