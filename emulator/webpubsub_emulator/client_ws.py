@@ -25,6 +25,7 @@ from .connection import AsgiSend, Connection, SocketWriter
 from .encoded_paths import path_param
 from .errors import ServiceError
 from .frames import DataMessage, Payload, Protocol, negotiate
+from .outbound import transport_aborter
 from .state import Hub, Service, new_connection_id
 
 _JOIN_LEAVE = "joinLeaveGroup"
@@ -56,7 +57,7 @@ class ClientEndpoint:
             await _deny(scope, send, error)
             return
         await send({"type": "websocket.accept", "subprotocol": protocol.value or None})
-        writer = SocketWriter(send)
+        writer = SocketWriter(send, transport_aborter(receive))
         connection.attach(writer)
         code = 1006
         try:
@@ -101,11 +102,13 @@ class ClientEndpoint:
             return  # a newer socket resumed this connection
         connection.detach()
         if connection.closed:
+            service.release(hub)
             return
         if connection.protocol.is_reliable and code not in _FINAL_CLIENT_CLOSE_CODES:
             service.expire_later(hub, connection)
         else:
             hub.remove(connection)
+            service.release(hub)
 
 
 def _identify(scope: Scope, query: dict[str, list[str]], access_key: str) -> ClientIdentity:

@@ -76,7 +76,12 @@ def _op(path: str, method: str, handler: Handler) -> Route:
             _authenticate(request, service.access_key)
             validation.api_version(request.query_params.get("api-version"))
             hub = service.hub(validation.hub_name(path_param(request, "hub")))
-            return await handler(request, hub)
+            hub.requests += 1
+            try:
+                return await handler(request, hub)
+            finally:
+                hub.requests -= 1
+                service.release(hub)
         except ServiceError as error:
             if request.method == "HEAD":
                 return Response(status_code=error.status, headers={"x-ms-error-code": error.code})
