@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
+from webpubsub._log_redaction import install as redact_tokens_in_logs
 from webpubsub.cli import _settings
 from webpubsub.cli._errors import CliError, one_line, redact
 from webpubsub.cli._parser import build_parser
@@ -25,6 +26,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     Errors become one line on stderr and exit code 1 (2 for usage mistakes, 130 for Ctrl-C).
     """
     args = build_parser().parse_args(argv)
+    redact_tokens_in_logs()
     handler: Callable[..., int] = args.handler
     try:
         return handler(args)
