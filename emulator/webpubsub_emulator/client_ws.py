@@ -183,7 +183,7 @@ async def _read_loop(receive: Receive, hub: Hub, connection: Connection) -> int:
 def _handle(hub: Hub, connection: Connection, text: str) -> None:
     try:
         message = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deeply to parse
         return
     if not isinstance(message, dict):
         return
