@@ -14,6 +14,7 @@ Every refusal uses the service's JSON error shape.
 from __future__ import annotations
 
 import ipaddress
+import logging
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -190,3 +191,20 @@ async def _refuse(send: Send, error: ServiceError, *, close: bool) -> None:
         headers.append((b"connection", b"close"))
     await send({"type": "http.response.start", "status": error.status, "headers": headers})
     await send({"type": "http.response.body", "body": response.body})
+
+
+class _AnsweredHandshakeFilter(logging.Filter):
+    """uvicorn's websockets-sansio server logs an ERROR for every handshake the app answers
+    with an HTTP response (a refused token or Origin), although the answer went out."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.msg != _UNANSWERED_HANDSHAKE
+
+
+_UNANSWERED_HANDSHAKE = "ASGI callable returned without completing handshake."
+_handshake_filter = _AnsweredHandshakeFilter()
+
+
+def quiet_refused_handshakes() -> None:
+    """Keep a refused handshake from logging a uvicorn ERROR (idempotent)."""
+    logging.getLogger("uvicorn.error").addFilter(_handshake_filter)

@@ -16,7 +16,7 @@ from starlette.applications import Starlette
 
 from .app import create_app
 from .faults import FaultInjector
-from .guards import MAX_BODY_BYTES, is_loopback_host
+from .guards import MAX_BODY_BYTES, is_loopback_host, quiet_refused_handshakes
 from .keys import DEFAULT_ACCESS_KEY
 from .state import RECONNECT_GRACE_SECONDS, Service
 
@@ -213,7 +213,7 @@ def _hosts_to_allow(host: str, extra: Iterable[str]) -> list[str]:
 
 
 def _config(app: Starlette, host: str, port: int) -> uvicorn.Config:
-    return uvicorn.Config(
+    config = uvicorn.Config(
         app,
         host=host,
         port=port,
@@ -227,6 +227,8 @@ def _config(app: Starlette, host: str, port: int) -> uvicorn.Config:
         access_log=False,
         timeout_graceful_shutdown=5,
     )
+    quiet_refused_handshakes()  # after uvicorn.Config, which configures its loggers
+    return config
 
 
 def _bind(host: str, port: int) -> socket.socket:
