@@ -8,8 +8,8 @@ show in the process list.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
+import sys
 
 from webpubsub._log_redaction import install as redact_tokens_in_logs
 
@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> None:
     access_key = args.access_key or os.environ.get(ACCESS_KEY_VARIABLE) or DEFAULT_ACCESS_KEY
     redact_tokens_in_logs()
     # Ctrl+C is the normal way to stop it; no traceback for that.
-    with contextlib.suppress(KeyboardInterrupt):
+    try:
         serve(
             args.host,
             args.port,
@@ -45,6 +45,12 @@ def main(argv: list[str] | None = None) -> None:
             faults=args.faults,
             allowed_hosts=args.allow_host,
             allowed_origins=args.allow_origin,
+        )
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:
+        sys.exit(
+            f"webpubsub_emulator: cannot serve on {args.host}:{args.port}: {exc.strerror or exc}"
         )
 
 
