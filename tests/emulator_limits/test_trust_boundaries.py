@@ -34,7 +34,7 @@ def records() -> Iterator[Records]:
         logger.addHandler(handler)
         logger.setLevel(logging.DEBUG)
     yield handler
-    for logger, level in zip(loggers, levels):
+    for logger, level in zip(loggers, levels, strict=True):
         logger.removeHandler(handler)
         logger.setLevel(level)
 
