@@ -13,6 +13,7 @@ from types import TracebackType
 
 import uvicorn
 from starlette.applications import Starlette
+from webpubsub._log_redaction import install as redact_tokens_in_logs
 
 from .app import create_app
 from .faults import FaultInjector
@@ -228,6 +229,8 @@ def _config(app: Starlette, host: str, port: int) -> uvicorn.Config:
         timeout_graceful_shutdown=5,
     )
     quiet_refused_handshakes()  # after uvicorn.Config, which configures its loggers
+    # uvicorn logs handshake paths with their query string, access_token included.
+    redact_tokens_in_logs()
     return config
 
 

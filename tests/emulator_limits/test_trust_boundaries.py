@@ -71,9 +71,13 @@ async def test_rest_requests_for_a_foreign_host_are_refused(
 async def test_websocket_from_a_foreign_origin_is_refused_without_an_error_log(
     server: EmulatorServer, hub: str, records: Records, opened: list[ClientConnection]
 ) -> None:
+    url = client_url(server, hub)
     with pytest.raises(websockets.InvalidStatus) as refused:
-        await connect(opened, client_url(server, hub), JSON, origin="https://evil.example")
+        await connect(opened, url, JSON, origin="https://evil.example")
     assert refused.value.response.status_code == 403
+    # uvicorn logs the refused path at INFO, query string included: never the token.
+    assert any("WebSocket" in line for line in records.lines)
+    assert not any(url.split("access_token=")[1] in line for line in records.lines)
     assert server.service.connection_ids(hub) == []
     local = await connect(opened, client_url(server, hub), JSON, origin="http://localhost:3000")
     assert "connected" in await local.recv()
