@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -13,6 +15,7 @@ from .client_ws import ClientEndpoint
 from .encoded_paths import RouteOnEncodedPath
 from .errors import ServiceError
 from .faults import install as install_faults
+from .guards import Guards
 from .keys import DEFAULT_ACCESS_KEY
 from .rest import routes
 from .state import RECONNECT_GRACE_SECONDS, Service
@@ -25,6 +28,8 @@ def create_app(
     reconnect_grace_seconds: float = RECONNECT_GRACE_SECONDS,
     faults: bool = False,
     event_handlers: EventHandlersConfig | None = None,
+    allowed_hosts: Iterable[str] = (),
+    allowed_origins: Iterable[str] = (),
 ) -> Starlette:
     """Build the emulator app; its live state is ``app.state.service`` (a ``Service``).
 
@@ -33,6 +38,10 @@ def create_app(
     ``event_handlers`` maps hub names (``*`` for any hub) to event-handler URL templates or
     ``upstream.EventHandlerSettings`` (see ``upstream.settings``); it is ``app.state.upstream``.
     ``faults=True`` puts a ``faults.FaultInjector`` in front (``app.state.faults``).
+    REST requests must name a loopback ``Host`` and WebSocket handshakes from a web page must
+    come from a loopback ``Origin``, unless listed in ``allowed_hosts`` / ``allowed_origins``
+    (host names; origins such as ``http://devbox:3000``; ``"*"`` allows any). Bodies over
+    1 MiB get a 413 (see ``guards``).
     Raises ValueError if ``access_key`` is empty.
     """
     if not access_key:
@@ -50,6 +59,8 @@ def create_app(
     app.state.upstream = Upstream(access_key, event_handlers)
     if faults:
         install_faults(app)
+    # Outermost, so that no request reaches anything (faults admin included) unchecked.
+    app.add_middleware(Guards, allowed_hosts=allowed_hosts, allowed_origins=allowed_origins)
     return app
 
 

@@ -7,9 +7,12 @@ bytes, as the official SDKs sign). What tells them apart is the audience:
   (``http://host/api/hubs/h/:send?api-version=...``);
 * a client token's ``aud`` is ``<endpoint>/client/hubs/<hub>``.
 
-The audience's path must equal the path of the request that carries the token, compared
-percent-decoded and case-insensitively, so a REST token never opens a client connection
-and a client token never authorises a REST call. The host and scheme are not compared, so
+The audience's path must equal the path of the request that carries the token, segment by
+segment (each percent-decoded, so ``a%2Fb`` stays one segment and never matches ``a/b``),
+exactly except for the case-insensitive ``/api/hubs/<hub>`` or ``/client/hubs/<hub>`` prefix
+(user ids, group names and connection ids are case-sensitive). So a REST token never opens a
+client connection, a client token never authorises a REST call, and a token for one user or
+group never works on another. The host and scheme are not compared, so
 that a reverse proxy in front of the emulator works (the SDK signs with the origin
 endpoint, not the proxy's).
 If the audience carries a query string it must match the request's query parameters.
@@ -27,6 +30,7 @@ import jwt
 # Clock skew tolerated on exp/nbf, in seconds.
 LEEWAY_SECONDS = 5
 _AUDIENCE_SCHEMES = frozenset({"http", "https", "ws", "wss"})
+_CASELESS_SEGMENTS = 4
 
 
 class TokenError(Exception):
@@ -105,15 +109,17 @@ def _audience_matches(aud: str, path: str, query: str | None) -> bool:
     parts = urlsplit(aud)
     if parts.scheme.lower() not in _AUDIENCE_SCHEMES:
         return False
-    if _normal_path(unquote(parts.path)) != _normal_path(unquote(path)):
+    if _segments(parts.path) != _segments(path):
         return False
     if parts.query and query is not None:
         return _normal_query(parts.query) == _normal_query(query)
     return True
 
 
-def _normal_path(path: str) -> str:
-    return path.rstrip("/").lower()
+def _segments(path: str) -> list[str]:
+    segments = [unquote(segment) for segment in path.rstrip("/").split("/")]
+    # "", "api" or "client", "hubs", the hub name: case-insensitive, like hub names.
+    return [s.lower() for s in segments[:_CASELESS_SEGMENTS]] + segments[_CASELESS_SEGMENTS:]
 
 
 def _normal_query(query: str) -> list[tuple[str, str]]:

@@ -32,6 +32,7 @@ from .connection import SERVICE_CLOSE_CODE, AsgiSend, Connection, SocketWriter
 from .encoded_paths import path_param
 from .errors import ServiceError
 from .frames import DataMessage, Payload, Protocol, negotiate
+from .outbound import transport_aborter
 from .protobuf_frames import upstream_request
 from .state import Hub, NotPermitted, Service, new_connection_id
 from .upstream import Upstream
@@ -72,7 +73,7 @@ class ClientEndpoint:
             await _deny(scope, send, error)
             return
         await send({"type": "websocket.accept", "subprotocol": protocol.value or None})
-        writer = SocketWriter(send)
+        writer = SocketWriter(send, transport_aborter(receive))
         connection.attach(writer)
         upstream.connected(hub, connection)
         code = 1006
@@ -127,12 +128,14 @@ class ClientEndpoint:
         connection.detach()
         if connection.closed:
             upstream.disconnected(hub, connection, connection.close_reason)
+            service.release(hub)
             return
         if connection.protocol.is_reliable and code not in _FINAL_CLIENT_CLOSE_CODES:
             service.expire_later(hub, connection)
         else:
             hub.remove(connection)
             upstream.disconnected(hub, connection, None)
+            service.release(hub)
 
 
 class _SessionGone(Exception):
@@ -282,7 +285,7 @@ def _close_code(event: dict[str, Any]) -> int:
 def _handle(hub: Hub, connection: Connection, text: str, upstream: Upstream) -> None:
     try:
         message = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deeply to parse
         return
     if isinstance(message, dict):
         handle_request(hub, connection, message, upstream)

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections import deque
 from collections.abc import Callable, Coroutine, Generator, Iterable
 from typing import Any
 
 from .direct_send import direct_frame_writer
 from .frames import DataMessage, Protocol, SendEvent, control_event, expired
+from .outbound import MAX_QUEUED_BYTES, MAX_QUEUED_MESSAGES, OutboundQueue
 from .roles import Permissions
 
 AsgiSend = Callable[[dict[str, Any]], Coroutine[Any, Any, None]]
@@ -36,9 +38,12 @@ class SocketWriter:
     queued up meanwhile; only that connection is delayed.
     """
 
-    def __init__(self, send: AsgiSend) -> None:
+    def __init__(self, send: AsgiSend, abort: Callable[[], None] | None = None) -> None:
         self._send = send
-        self._queue: deque[SendEvent] = deque()
+        self._abort = abort
+        self._queue = OutboundQueue()
+        # The queue passed its bounds: the socket was dropped and nothing more is sent.
+        self.overflowed = False
         self._busy: asyncio.Task[None] | None = None
         self._closing = False  # a close event has been handed over or queued
         self._gone = False  # the close went out or the peer disappeared
@@ -51,7 +56,8 @@ class SocketWriter:
         if event["type"] == "websocket.close":
             self._closing = True
         if self._busy is not None:
-            self._queue.append(event)
+            if not self._queue.append(event):
+                self._overflow()
             return
         direct = self._direct
         if direct is not None and event["type"] == "websocket.send" and direct.write(event):
@@ -91,6 +97,15 @@ class SocketWriter:
             self._busy.cancel()
         await self.flushed()
         self._gone = True
+
+    def _overflow(self) -> None:
+        # A close frame would wait behind everything queued: drop the connection instead.
+        self.overflowed = self._gone = True
+        self._queue.clear()
+        if self._abort is not None:
+            self._abort()
+        if self._busy is not None:
+            self._busy.cancel()
 
     def _sent(self, event: SendEvent) -> None:
         if event["type"] == "websocket.close":
@@ -163,9 +178,14 @@ class Connection:
         self.closed = False
         self.close_reason: str | None = None  # why the service closed it (for `disconnected`)
         self.writer: SocketWriter | None = None
+        # Set by the hub: closes the connection and removes it (and its session).
+        self.evict: Callable[[str], None] | None = None
         self.expiry: asyncio.TimerHandle | None = None
         self._next_sequence_id = 1
-        self._unacked: deque[tuple[int, SendEvent]] = deque()
+        # Unacknowledged (sequence id, message): the message object is shared by every
+        # recipient, so a broadcast is stored once, not once per reliable client.
+        self._unacked: deque[tuple[int, DataMessage]] = deque()
+        self._unacked_bytes = 0
 
     def deliver(self, message: DataMessage) -> None:
         """Queue a data message in this connection's protocol."""
@@ -179,13 +199,36 @@ class Connection:
         else:
             sequence_id = self._next_sequence_id
             self._next_sequence_id += 1
-            if protocol is Protocol.RELIABLE_JSON:
-                event = message.reliable_event(sequence_id)
-            else:
-                event = message.reliable_protobuf_event(sequence_id)
-            self._unacked.append((sequence_id, event))
+            event = self._reliable_event(message, sequence_id)
+            if not self._buffer(sequence_id, message):
+                return
         if self.writer is not None:
             self.writer.push(event)
+            if self.writer.overflowed:
+                self._evicted("the connection is not reading its messages fast enough")
+
+    def _reliable_event(self, message: DataMessage, sequence_id: int) -> SendEvent:
+        if self.protocol is Protocol.RELIABLE_JSON:
+            return message.reliable_event(sequence_id)
+        return message.reliable_protobuf_event(sequence_id)
+
+    def _buffer(self, sequence_id: int, message: DataMessage) -> bool:
+        size = len(message.json_text)
+        if (
+            len(self._unacked) >= MAX_QUEUED_MESSAGES
+            or self._unacked_bytes + size > MAX_QUEUED_BYTES
+        ):
+            self._unacked.clear()
+            self._unacked_bytes = 0
+            self._evicted("too many messages are waiting for the client's acknowledgement")
+            return False
+        self._unacked.append((sequence_id, message))
+        self._unacked_bytes += size
+        return True
+
+    def _evicted(self, reason: str) -> None:
+        if self.evict is not None and not self.closed:
+            self.evict(reason)
 
     def send_control(self, message: dict[str, Any]) -> None:
         """Queue an ack/system/pong message (subprotocols only; never sequenced)."""
@@ -195,7 +238,7 @@ class Connection:
     def acknowledge(self, sequence_id: int) -> None:
         """Forget buffered messages up to and including ``sequence_id``."""
         while self._unacked and self._unacked[0][0] <= sequence_id:
-            self._unacked.popleft()
+            self._unacked_bytes -= len(self._unacked.popleft()[1].json_text)
 
     def attach(self, writer: SocketWriter) -> None:
         """Route output to a (new) socket, replaying what the client has not acknowledged."""
@@ -204,9 +247,10 @@ class Connection:
             self.expiry.cancel()
             self.expiry = None
         self.send_control(self.connected_message())
-        for _, event in self._unacked:
-            if not expired(event):
-                writer.push(event)
+        now = time.monotonic()
+        for sequence_id, message in self._unacked:
+            if message.expires_at is None or message.expires_at > now:
+                writer.push(self._reliable_event(message, sequence_id))
 
     def detach(self) -> None:
         self.writer = None

@@ -5,7 +5,9 @@ Off unless the emulator is created with ``faults=True`` (``create_app(faults=Tru
 can be driven two ways:
 
 * from Python, ``server.faults.fail_requests(429, count=3, retry_after=0)`` and friends;
-* over HTTP, from loopback clients only, at ``/_emulator/faults``:
+* over HTTP, from loopback clients only, at ``/_emulator/faults``, with the header
+  ``X-Emulator-Admin: 1`` (a custom header, so a web page's request needs a CORS preflight,
+  which the emulator never grants):
 
   - ``POST`` a JSON rule, one of
     ``{"kind": "status", "status": 503, "count": 2, "retryAfter": 1}``,
@@ -53,6 +55,9 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 HttpFaultKind = Literal["status", "drop", "delay", "performThenStatus", "performThenDrop"]
 ADMIN_PATH = "/_emulator/faults"
+ADMIN_HEADER = "x-emulator-admin"
+# A rule is a small JSON object; anything larger is refused unread.
+_MAX_ADMIN_BODY_BYTES = 64 * 1024
 _LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
 # Long enough for any test, short enough that a forgotten rule cannot hang a run for good.
 MAX_DELAY_SECONDS = 120.0
@@ -417,10 +422,16 @@ def install(app: Starlette) -> FaultInjector:
 
 
 async def _admin(injector: FaultInjector, scope: Scope, receive: Receive, send: Send) -> None:
-    body = await _drain(receive)
     client = scope.get("client")
     if client is None or client[0] not in _LOOPBACK_HOSTS:
         await _json(send, 403, {"error": "fault injection is only accepted from loopback"})
+        return
+    if not any(name.lower() == ADMIN_HEADER.encode() for name, _ in scope["headers"]):
+        await _json(send, 403, {"error": f"fault injection needs the header {ADMIN_HEADER}: 1"})
+        return
+    body = await _drain(receive, _MAX_ADMIN_BODY_BYTES)
+    if len(body) > _MAX_ADMIN_BODY_BYTES:
+        await _json(send, 413, {"error": f"a rule is at most {_MAX_ADMIN_BODY_BYTES} bytes"})
         return
     method = scope["method"]
     if method == "GET":
@@ -532,16 +543,16 @@ def _transport_of(receive: Receive) -> asyncio.BaseTransport | None:
     return transport if isinstance(transport, asyncio.BaseTransport) else None
 
 
-async def _drain(receive: Receive) -> bytes:
-    body = b""
+async def _drain(receive: Receive, limit: int | None = None) -> bytes:
+    """The whole body; past ``limit`` bytes, what was read so far (the rest stays unread)."""
+    body = bytearray()  # appending is linear, unlike bytes +=
     while True:
         message = await receive()
         if message["type"] != "http.request":
-            return body
-        chunk: bytes = message.get("body", b"")
-        body += chunk
-        if not message.get("more_body", False):
-            return body
+            return bytes(body)
+        body += message.get("body", b"")
+        if not message.get("more_body", False) or (limit is not None and len(body) > limit):
+            return bytes(body)
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:

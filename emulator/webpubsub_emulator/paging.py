@@ -24,7 +24,7 @@ def decode_continuation(token: str | None, top: int | None) -> tuple[str | None,
     try:
         state = json.loads(base64.urlsafe_b64decode(token.encode("ascii")))
         after, left = state["after"], state["left"]
-    except (ValueError, KeyError, TypeError, binascii.Error):
+    except (ValueError, KeyError, TypeError, binascii.Error, RecursionError):
         raise bad_request(f"continuationToken {token!r} is invalid", "continuationToken") from None
     if not isinstance(after, str) or not (left is None or isinstance(left, int)):
         raise bad_request(f"continuationToken {token!r} is invalid", "continuationToken")

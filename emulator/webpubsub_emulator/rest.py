@@ -78,7 +78,12 @@ def _op(path: str, method: str, handler: Handler) -> Route:
             if version is not None:
                 validation.api_version(version)
             hub = service.hub(path_param(request.path_params, "hub"))
-            response = await handler(request, hub)
+            hub.requests += 1
+            try:
+                response = await handler(request, hub)
+            finally:
+                hub.requests -= 1
+                service.release(hub)
         except NoSuchConnection as exc:
             response = _error(request, not_found(str(exc), "connectionId"))
         except ServiceError as error:

@@ -5,15 +5,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
+import sys
 import threading
 import time
+from collections.abc import Iterable
 from types import TracebackType
 
 import uvicorn
 from starlette.applications import Starlette
+from webpubsub._log_redaction import install as redact_tokens_in_logs
 
 from .app import create_app
 from .faults import FaultInjector
+from .guards import MAX_BODY_BYTES, is_loopback_host, quiet_refused_handshakes
 from .keys import DEFAULT_ACCESS_KEY
 from .state import RECONNECT_GRACE_SECONDS, Service
 from .upstream import EventHandlersConfig, EventHandlerSettings, Upstream, normalize
@@ -30,6 +34,11 @@ class EmulatorServer:
 
     Use as a context manager, or call ``start()`` / ``stop()``. ``stop()`` tells every client
     it is disconnected, closes the sockets and waits for the thread to end.
+
+    REST requests must carry a loopback ``Host`` and browser WebSocket handshakes a loopback
+    ``Origin``; ``allowed_hosts`` (names such as ``devbox``) and ``allowed_origins`` (such as
+    ``http://devbox:3000``) allow more, ``"*"`` any. A specific non-loopback ``host`` is
+    allowed automatically.
     """
 
     def __init__(
@@ -41,6 +50,8 @@ class EmulatorServer:
         reconnect_grace_seconds: float = RECONNECT_GRACE_SECONDS,
         faults: bool = False,
         event_handlers: EventHandlersConfig | None = None,
+        allowed_hosts: Iterable[str] = (),
+        allowed_origins: Iterable[str] = (),
     ) -> None:
         self.host = host
         self.access_key = access_key
@@ -49,6 +60,8 @@ class EmulatorServer:
             reconnect_grace_seconds=reconnect_grace_seconds,
             faults=faults,
             event_handlers=event_handlers,
+            allowed_hosts=_hosts_to_allow(host, allowed_hosts),
+            allowed_origins=allowed_origins,
         )
         self._socket = _bind(host, port)
         self.port: int = self._socket.getsockname()[1]
@@ -169,34 +182,80 @@ def serve(
     port: int = 8080,
     access_key: str = DEFAULT_ACCESS_KEY,
     event_handlers: EventHandlersConfig | None = None,
+    *,
+    faults: bool = False,
+    allowed_hosts: Iterable[str] = (),
+    allowed_origins: Iterable[str] = (),
 ) -> None:
     """Run the emulator in the foreground until interrupted (Ctrl+C).
 
-    Prints the connection string first, then serves on ``host:port``. ``event_handlers``
-    as for ``create_app``. Raises OSError if the address cannot be bound.
+    Prints the connection string to stdout once the socket accepts connections, then serves
+    on ``host:port`` (port 0 picks a free one). ``faults=True`` enables fault injection
+    (the ``/_emulator/faults`` admin endpoint). Binding a non-loopback ``host`` with the
+    default (public) access key prints a warning to stderr. ``allowed_hosts`` and
+    ``allowed_origins`` are as for ``EmulatorServer``; ``event_handlers`` as for ``create_app``.
+    Raises OSError if the address cannot be bound.
     """
-    app = create_app(access_key=access_key, event_handlers=event_handlers)
+    if not is_loopback_host(host) and access_key == DEFAULT_ACCESS_KEY:
+        print(
+            f"webpubsub emulator: warning: serving on {host}, beyond this machine, with the "
+            "default access key, which is public: anyone who can reach it can use it. "
+            "Pass --access-key (or set WEBPUBSUB_EMULATOR_ACCESS_KEY).",
+            file=sys.stderr,
+            flush=True,
+        )
+    app = create_app(
+        access_key=access_key,
+        event_handlers=event_handlers,
+        faults=faults,
+        allowed_hosts=_hosts_to_allow(host, allowed_hosts),
+        allowed_origins=allowed_origins,
+    )
     sock = _bind(host, port)
     bound_port = sock.getsockname()[1]
     endpoint = f"http://{_url_host(host)}:{bound_port}"
-    print(f"Endpoint={endpoint};AccessKey={access_key};Version=1.0;", flush=True)
     server = uvicorn.Server(_config(app, host, bound_port))
-    asyncio.run(server.serve(sockets=[sock]))
+
+    async def main() -> None:
+        serving = asyncio.ensure_future(server.serve(sockets=[sock]))
+        # uvicorn sets ``started`` once it listens; only then is the string worth printing
+        # (a client that connects at once must not meet ECONNREFUSED).
+        while not server.started and not serving.done():
+            await asyncio.sleep(0.01)
+        if server.started:
+            print(f"Endpoint={endpoint};AccessKey={access_key};Version=1.0;", flush=True)
+        await serving
+
+    asyncio.run(main())
+
+
+def _hosts_to_allow(host: str, extra: Iterable[str]) -> list[str]:
+    allowed = list(extra)
+    # A specific address the emulator was bound to is how its clients will name it.
+    if host not in ("0.0.0.0", "::", "") and not is_loopback_host(host):
+        allowed.append(host)
+    return allowed
 
 
 def _config(app: Starlette, host: str, port: int) -> uvicorn.Config:
-    return uvicorn.Config(
+    config = uvicorn.Config(
         app,
         host=host,
         port=port,
         ws="websockets-sansio",
         # Compression would cost a zlib pass per recipient of every message.
         ws_per_message_deflate=False,
+        # The service's limit on a client message; a larger one closes the socket (1009).
+        ws_max_size=MAX_BODY_BYTES,
         lifespan="off",
         log_level="warning",
         access_log=False,
         timeout_graceful_shutdown=5,
     )
+    quiet_refused_handshakes()  # after uvicorn.Config, which configures its loggers
+    # uvicorn logs handshake paths with their query string, access_token included.
+    redact_tokens_in_logs()
+    return config
 
 
 def _bind(host: str, port: int) -> socket.socket:

@@ -10,6 +10,7 @@ Hub names are case-insensitive, as in the cloud service.
 from __future__ import annotations
 
 import asyncio
+import functools
 import uuid
 from collections.abc import Iterable, Iterator
 
@@ -46,11 +47,21 @@ class Hub:
         self.groups: dict[str, dict[str, Connection]] = {}
         # Groups a user was added to via REST; the user's later connections join them too.
         self.user_groups: dict[str, set[str]] = {}
+        # REST requests in progress on this hub (it must not be forgotten under them).
+        self.requests = 0
+
+    @property
+    def empty(self) -> bool:
+        """No connections, groups or users: nothing would be lost by forgetting the hub."""
+        return not (
+            self.connections or self.groups or self.users or self.user_groups or self.requests
+        )
 
     # -- membership -------------------------------------------------------------------------
 
     def add(self, connection: Connection, initial_groups: Iterable[str]) -> None:
         self.connections[connection.connection_id] = connection
+        connection.evict = functools.partial(self.close, connection)
         user = connection.user_id
         if user is not None:
             self.users.setdefault(user, {})[connection.connection_id] = connection
@@ -270,6 +281,15 @@ class Service:
             hub = self._hubs[key] = Hub(key)
         return hub
 
+    def release(self, hub: Hub) -> None:
+        """Forget ``hub`` if it is empty, so that hub names used once do not stay forever."""
+        if hub.empty and self._hubs.get(hub.name) is hub:
+            del self._hubs[hub.name]
+
+    def hub_count(self) -> int:
+        """How many hubs are held (read helper for tests)."""
+        return len(self._hubs)
+
     def expire_later(self, hub: Hub, connection: Connection) -> None:
         """Drop a detached reliable connection unless it reconnects within the grace period."""
         loop = asyncio.get_running_loop()
@@ -277,10 +297,10 @@ class Service:
             self.reconnect_grace_seconds, self._expire, hub, connection
         )
 
-    @staticmethod
-    def _expire(hub: Hub, connection: Connection) -> None:
+    def _expire(self, hub: Hub, connection: Connection) -> None:
         if connection.writer is None:
             hub.remove(connection)
+            self.release(hub)
 
     def close_everything(self, reason: str) -> list[SocketWriter]:
         """Close every connection of every hub; return the writers still sending."""

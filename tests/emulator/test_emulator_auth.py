@@ -104,7 +104,9 @@ async def test_audience_forms_the_official_sdk_and_proxies_produce_are_accepted(
 
     without_query = url.split("?")[0]
     via_proxy = "https://apim.example.net" + url.split(rest.server.endpoint)[1]
-    for aud in (url, url.upper(), without_query, via_proxy):
+    # Scheme, host and the /api/hubs/<hub> prefix are case-insensitive; the user id is not.
+    caseless = url.replace("/users/", "/USERS/").split("/USERS/")[0].upper() + "/users/someone"
+    for aud in (url, caseless, without_query, via_proxy):
         response = await rest.call("HEAD", "/users/someone", token=token(aud))
         assert response.status_code == 404, aud  # authorised; the user just does not exist
     other_query = without_query + f"?api-version={API_VERSIONS[0]}"
@@ -162,7 +164,7 @@ async def test_client_token_in_authorization_header_and_https_audience_work(
 
     https_aud = f"{webpubsub_emulator.endpoint}/client/hubs/{clients.hub}".replace(
         "http://", "HTTPS://"
-    ).upper()
+    ).upper()  # the whole path is the caseless /client/hubs/<hub> prefix
     ws2 = await clients.open(clients.url(clients.token(user="u2", aud=https_aud)), "json")
     assert json.loads(await ws2.recv())["userId"] == "u2"
 

@@ -11,12 +11,14 @@ import webpubsub
 from webpubsub_emulator import EmulatorServer, create_app
 from webpubsub_emulator.faults import ADMIN_PATH, FaultInjector
 
+ADMIN_HEADERS = {"X-Emulator-Admin": "1"}
+
 
 async def test_rules_posted_over_http_fire_and_are_counted(
     faulty_emulator: EmulatorServer, faults: FaultInjector, api_factory: Any
 ) -> None:
     admin = faulty_emulator.endpoint + ADMIN_PATH
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(headers=ADMIN_HEADERS) as http:
         posted = await http.post(
             admin, json={"kind": "status", "status": 503, "count": 1, "path": "/users/"}
         )
@@ -63,7 +65,7 @@ async def test_rules_posted_over_http_fire_and_are_counted(
 async def test_bad_rules_are_refused_with_the_rule_they_broke(
     faulty_emulator: EmulatorServer, faults: FaultInjector, rule: Any, fragment: str
 ) -> None:
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(headers=ADMIN_HEADERS) as http:
         response = await http.post(faulty_emulator.endpoint + ADMIN_PATH, json=rule)
     assert response.status_code == 400
     assert fragment in response.json()["error"]
@@ -84,7 +86,9 @@ def test_the_python_api_refuses_bad_values() -> None:
 async def test_the_admin_endpoint_refuses_non_loopback_clients() -> None:
     app = create_app(faults=True)
     transport = httpx.ASGITransport(app=app, client=("192.0.2.7", 40000))
-    async with httpx.AsyncClient(transport=transport, base_url="http://emulator") as http:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://127.0.0.1", headers=ADMIN_HEADERS
+    ) as http:
         response = await http.post(ADMIN_PATH, json={"kind": "drop"})
     assert response.status_code == 403
     assert app.state.faults.pending() == []
@@ -93,7 +97,7 @@ async def test_the_admin_endpoint_refuses_non_loopback_clients() -> None:
 async def test_an_emulator_without_faults_has_no_admin_endpoint(
     webpubsub_emulator: EmulatorServer,
 ) -> None:
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(headers=ADMIN_HEADERS) as http:
         response = await http.post(webpubsub_emulator.endpoint + ADMIN_PATH, json={"kind": "drop"})
     assert response.status_code == 404
     with pytest.raises(RuntimeError, match="faults=True"):

@@ -7,14 +7,21 @@ rest of the CLI works with the SDK's own dependencies only.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from webpubsub.cli import _settings
 from webpubsub.cli._errors import CliError, requires_emulator_extra
 
+EMULATOR_KEY_VARIABLE = "WEBPUBSUB_EMULATOR_ACCESS_KEY"
+
 
 def run_emulator(args: argparse.Namespace) -> int:
-    """``webpubsub emulator``: serve in the foreground until Ctrl-C, which exits 0."""
+    """``webpubsub emulator``: serve in the foreground until Ctrl-C, which exits 0.
+
+    The key is ``--access-key``, else ``$WEBPUBSUB_EMULATOR_ACCESS_KEY`` (which keeps it out
+    of the process list), else the emulator's well-known dev key.
+    """
     with requires_emulator_extra("webpubsub emulator"):
         from webpubsub_emulator import DEFAULT_ACCESS_KEY, serve
         from webpubsub_emulator.upstream import from_command_line
@@ -22,8 +29,17 @@ def run_emulator(args: argparse.Namespace) -> int:
         handlers = from_command_line(args.config, args.event_handler)
     except (OSError, ValueError) as exc:
         raise CliError(str(exc)) from None
+    key = args.access_key or os.environ.get(EMULATOR_KEY_VARIABLE) or DEFAULT_ACCESS_KEY
     try:
-        serve(args.host, args.port, args.access_key or DEFAULT_ACCESS_KEY, handlers)
+        serve(
+            args.host,
+            args.port,
+            key,
+            handlers,
+            faults=args.faults,
+            allowed_hosts=args.allow_host,
+            allowed_origins=args.allow_origin,
+        )
     except KeyboardInterrupt:  # the normal way to stop a foreground server, not a failure
         print("webpubsub: emulator stopped", file=sys.stderr)
     except OSError as exc:

@@ -8,6 +8,7 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 
+from webpubsub._log_redaction import install as redact_tokens_in_logs
 from webpubsub.cli import _logging, _settings
 from webpubsub.cli._errors import CliError, one_line, redact
 from webpubsub.cli._parser import build_parser
@@ -34,6 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     args = parser.parse_args(arguments)
+    redact_tokens_in_logs()
     handler: Callable[..., int] = args.handler
     _restore_ctrl_c()
     try:

@@ -112,7 +112,25 @@ def build_parser() -> argparse.ArgumentParser:
     emulator.add_argument(
         "--access-key",
         metavar="KEY",
-        help="key that signs and checks tokens (default: the emulator's well-known dev key)",
+        help="key that signs and checks tokens (default: $WEBPUBSUB_EMULATOR_ACCESS_KEY, "
+        "else the emulator's well-known dev key)",
+    )
+    emulator.add_argument(
+        "--faults", action="store_true", help="enable fault injection (/_emulator/faults)"
+    )
+    emulator.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also serve REST requests for this Host name (repeatable; '*' for any)",
+    )
+    emulator.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="also accept WebSocket clients from this web Origin (repeatable; '*' for any)",
     )
     emulator.add_argument(
         "--config",
