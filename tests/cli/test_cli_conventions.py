@@ -100,3 +100,20 @@ def test_send_to_a_closed_port_fails_at_once(cli) -> None:
     assert result.returncode == 1
     (line,) = result.stderr.splitlines()
     assert line.startswith("webpubsub: error: ")
+
+
+def test_a_short_emulator_key_is_refused_without_showing_it(cli) -> None:
+    result = cli("emulator", "--port", "0", "--access-key", "tooshort-secret")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "webpubsub: error: the access key is 15 bytes long; it must be at least 32 bytes "
+        "(HS256 needs a 256-bit secret)"
+    ]
+    assert "tooshort-secret" not in result.stderr
+
+
+def test_a_short_key_gives_no_pyjwt_warning(cli) -> None:
+    short = "Endpoint=http://127.0.0.1:9;AccessKey=short;Version=1.0;"
+    result = cli("token", "-c", short, "--url-only")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""

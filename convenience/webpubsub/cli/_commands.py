@@ -14,6 +14,7 @@ from webpubsub.cli import _settings
 from webpubsub.cli._errors import CliError, requires_emulator_extra
 
 EMULATOR_KEY_VARIABLE = "WEBPUBSUB_EMULATOR_ACCESS_KEY"
+MIN_ACCESS_KEY_BYTES = 32
 
 
 def run_emulator(args: argparse.Namespace) -> int:
@@ -30,6 +31,12 @@ def run_emulator(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         raise CliError(str(exc)) from None
     key = args.access_key or os.environ.get(EMULATOR_KEY_VARIABLE) or DEFAULT_ACCESS_KEY
+    if len(key.encode("utf-8")) < MIN_ACCESS_KEY_BYTES:
+        # Tokens are HS256-signed with this key: a short one can be guessed.
+        raise CliError(
+            f"the access key is {len(key.encode('utf-8'))} bytes long; it must be at least "
+            f"{MIN_ACCESS_KEY_BYTES} bytes (HS256 needs a 256-bit secret)"
+        )
     try:
         serve(
             args.host,
