@@ -98,13 +98,17 @@ class WebPubSubServiceClient:
             caller keeps ownership and closes it.
         logging_enable: also log request headers (``Authorization`` redacted) at DEBUG on the
             ``webpubsub`` logger; method, URL, status and duration are always logged at DEBUG.
-        user_agent: put in front of ``webpubsub/<version> Python/<x.y> (<platform>)`` in the
-            ``User-Agent`` header (``user_agent_overwrite=True``: sent alone).
-        headers: ``dict`` of headers added to every request.
-        connection_timeout, read_timeout: seconds, override those phases of ``timeout``.
-        retry_mode: ``"exponential"`` (default) or ``"fixed"`` backoff.
-        transport: an ``httpx`` transport for the client this class creates;
-            ``connection_verify`` / ``connection_cert``: its TLS ``verify`` / ``cert``.
+        user_agent (str): put in front of ``webpubsub/<version> Python/<x.y> (<platform>)``
+            in the ``User-Agent`` header (``user_agent_overwrite=True``: sent alone).
+        headers (dict[str, str]): headers added to every request.
+        connection_timeout (float): seconds, overrides that phase of ``timeout``.
+        read_timeout (float): seconds, overrides that phase of ``timeout``.
+        retry_mode (str): ``"exponential"`` (default) or ``"fixed"`` backoff.
+        transport (httpx.BaseTransport): an ``httpx`` transport for the client this class
+            creates; ``connection_verify`` / ``connection_cert``: its TLS ``verify`` /
+            ``cert``.
+
+    Note:
         Every method also takes the per-call keywords ``headers``, ``params``,
         ``logging_enable``, ``user_agent``, ``request_id``, ``timeout``,
         ``connection_timeout``, ``read_timeout`` and the ``retry_*`` options above; azure-core
@@ -222,9 +226,10 @@ class WebPubSubServiceClient:
             message_ttl_seconds: 0..300; seconds the service keeps the message for slow
                 clients (0: no expiry).
 
-        Keyword Args:
-            headers, params, request_id, user_agent, logging_enable, timeout,
-            connection_timeout, read_timeout, retry_*: per-call options (see the class).
+        Note:
+            Takes the per-call keywords ``headers``, ``params``, ``request_id``,
+            ``user_agent``, ``logging_enable``, ``timeout``, ``connection_timeout``,
+            ``read_timeout`` and ``retry_*`` (see the class).
 
         Raises:
             InvalidArgumentError, InvalidArgumentTypeError: before sending, for a bad argument
