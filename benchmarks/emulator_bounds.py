@@ -24,8 +24,9 @@ import httpx
 import jwt
 import websockets
 from webpubsub_emulator import EmulatorServer
+from webpubsub_rest.spec_facts import DEFAULT_API_VERSION
 
-API_VERSION = "2024-12-01"
+API_VERSION = DEFAULT_API_VERSION
 RELIABLE = "json.reliable.webpubsub.azure.v1"
 MIB = 1024 * 1024
 

@@ -13,9 +13,10 @@ import jwt
 import pytest
 import websockets
 from webpubsub_emulator import EmulatorServer
+from webpubsub_rest.spec_facts import DEFAULT_API_VERSION
 from websockets.asyncio.client import ClientConnection
 
-API_VERSION = "2024-12-01"
+API_VERSION = DEFAULT_API_VERSION
 RELIABLE = "json.reliable.webpubsub.azure.v1"
 JSON = "json.webpubsub.azure.v1"
 
