@@ -132,6 +132,15 @@ class RefusingProxy:
 
     def refuse_for(self, seconds: float) -> None:
         """Refuse connections from now for ``seconds``, then accept again."""
+        self._stop_listening()
+        reopen = threading.Timer(seconds, self.listen)
+        reopen.daemon = True  # never keeps the test process alive
+        reopen.start()
+
+    def close(self) -> None:
+        self._stop_listening()
+
+    def _stop_listening(self) -> None:
         with self._lock:
             assert self._listener is not None
             _cut(self._listener)  # wakes the accepting thread; close() alone would not
@@ -140,10 +149,6 @@ class RefusingProxy:
             for sock in self._open:
                 _cut(sock)
             self._open.clear()
-        threading.Timer(seconds, self.listen).start()
-
-    def close(self) -> None:
-        self.refuse_for(3600)
 
     def _accept(self, listener: socket.socket) -> None:
         while True:
