@@ -26,6 +26,7 @@ def tests(session: nox.Session) -> None:
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     stamp = Path(session.virtualenv.location) / ".webpubsub-installed-dev"
     if not stamp.exists() or stamp.read_text() != wanted:
-        session.install("-e", ".[emulator,aio]", "--group", "dev")
+        # pip too: uv's environments have none, and the packaging tests build with it.
+        session.install("pip", "-e", ".[emulator,aio]", "--group", "dev")
         stamp.write_text(wanted)
     session.run("python", "-m", "pytest", *session.posargs)
