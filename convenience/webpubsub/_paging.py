@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import httpx
 
 from ._core import Call, Exchange, ServiceCore
 from .exceptions import ServiceResponseError
-from .models import GroupMember
+
+if TYPE_CHECKING:
+    # Quoted in base classes: the generated models load with the first page.
+    from webpubsub_rest.models import GroupMember
 
 
 @attrs.frozen
@@ -73,30 +76,30 @@ class ConnectionPages:
 
 
 def _page(response: httpx.Response, remaining: int | None) -> Page:
+    # Imported here: the generated models load with the first page, not with the client.
+    from webpubsub_rest.models import GroupMemberPage
+
     try:
         body: Any = json.loads(response.content)
-        members = [_member(item) for item in body.get("value", [])]
+        page = GroupMemberPage.from_dict(body)
     except (ValueError, TypeError, AttributeError, KeyError) as exc:
         raise ServiceResponseError(
             f"GET {response.request.url.copy_with(query=None)} returned a page that is not "
             f"{{'value': [{{'connectionId': ...}}], 'nextLink': ...}}: {exc!r}"
         ) from None
+    members = page.value
     if remaining is not None:
         members = members[:remaining]
         remaining -= len(members)
-    next_link = body.get("nextLink")
+    next_link = page.next_link
     return Page(members, next_link if isinstance(next_link, str) and next_link else None, remaining)
-
-
-def _member(item: dict[str, Any]) -> GroupMember:
-    return GroupMember(connection_id=item["connectionId"], user_id=item.get("userId"))
 
 
 #: Runs one page's exchange (with the call's options) and returns the page.
 RunPage = Callable[[Exchange[Page]], Page]
 
 
-class PageIterator(Iterator[Iterator[GroupMember]]):
+class PageIterator(Iterator[Iterator["GroupMember"]]):
     """Iterates pages, each an iterator of :class:`GroupMember`; one ``GET`` per page.
 
     Attributes:
@@ -135,7 +138,7 @@ def next_exchange(
     return None if last is None else pages.after(last)
 
 
-class ItemPaged(Iterator[GroupMember]):
+class ItemPaged(Iterator["GroupMember"]):
     """Lazily iterates the members of a group across every page of the listing, like
     azure-core's ``ItemPaged``.
 

@@ -10,11 +10,14 @@ instances of azure-core's counterparts (see :mod:`webpubsub._azure_compat`), so
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING
 
 import httpx
 
 from ._azure_compat import compatible
+
+if TYPE_CHECKING:
+    from webpubsub_rest.models import ErrorDetail
 
 __all__ = [
     "ClientAuthenticationError",
@@ -68,14 +71,16 @@ class HttpResponseError(WebPubSubError):
         error_code: the service's error code, from the JSON body's ``code`` or the
             ``x-ms-error-code`` header; ``None`` when neither is present.
         message: a human-readable description (the body's ``message`` when available).
+        error_detail: the JSON error body parsed with the spec's ``ErrorDetail`` model (every
+            field ``UNSET`` when the body is empty or not such an object).
         response: the :class:`httpx.Response` received (its body already read).
     """
 
     def __init__(self, response: httpx.Response) -> None:
-        body = _error_body(response)
-        code = body.get("code")
+        error_detail = _error_detail(response)
+        code = error_detail.code
         error_code = code if isinstance(code, str) else response.headers.get("x-ms-error-code")
-        detail = body.get("message")
+        detail = error_detail.message
         if not isinstance(detail, str) or not detail:
             detail = response.text[:500] if response.content else ""
         request = response.request
@@ -92,6 +97,7 @@ class HttpResponseError(WebPubSubError):
         self.status_code: int = response.status_code
         self.reason: str = response.reason_phrase
         self.error_code: str | None = error_code
+        self.error_detail: ErrorDetail = error_detail
         self.message: str = message
 
 
@@ -130,11 +136,13 @@ def error_for_response(response: httpx.Response) -> HttpResponseError:
     return compatible(_ERROR_BY_STATUS.get(response.status_code, HttpResponseError))(response)
 
 
-def _error_body(response: httpx.Response) -> dict[str, Any]:
+def _error_detail(response: httpx.Response) -> ErrorDetail:
+    # Imported here: the generated models load with the first error, not with the client.
+    from webpubsub_rest.models import ErrorDetail
+
     if not response.content:
-        return {}
+        return ErrorDetail()
     try:
-        body = json.loads(response.content)
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}
+        return ErrorDetail.from_dict(json.loads(response.content))
+    except (ValueError, TypeError, AttributeError, KeyError):
+        return ErrorDetail()  # not JSON, or not an error object: the text is the message

@@ -1,27 +1,22 @@
-"""Values returned by the client."""
+"""Values returned by the client.
+
+:class:`GroupMember` is the generated model of the spec's ``GroupMember`` schema (the paged
+listing's items are parsed with the generated ``GroupMemberPage``), so its fields follow the
+spec: ``user_id`` is :data:`UNSET` (falsy) when the service lists no user for the connection.
+"""
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
-import attrs
 from webpubsub_rest.spec_facts import ClientType as ClientProtocol
 from webpubsub_rest.spec_facts import Permission
+from webpubsub_rest.types import UNSET, Unset
 
-__all__ = ["ClientAccessToken", "ClientProtocol", "GroupMember", "Permission"]
+if TYPE_CHECKING:
+    from webpubsub_rest.models import GroupMember
 
-
-@attrs.frozen(kw_only=True)
-class GroupMember:
-    """A connection in a group, as yielded by ``list_connections``.
-
-    Attributes:
-        connection_id: the connection's id.
-        user_id: the user the connection authenticated as, or ``None`` for anonymous ones.
-    """
-
-    connection_id: str
-    user_id: str | None = None
+__all__ = ["UNSET", "ClientAccessToken", "ClientProtocol", "GroupMember", "Permission", "Unset"]
 
 
 class ClientAccessToken(TypedDict):
@@ -36,3 +31,13 @@ class ClientAccessToken(TypedDict):
     baseUrl: str
     token: str
     url: str
+
+
+def __getattr__(name: str) -> Any:
+    # The generated models load with the first listing (or this lookup), not with the client.
+    if name != "GroupMember":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from webpubsub_rest.models import GroupMember
+
+    globals()[name] = GroupMember
+    return GroupMember

@@ -53,3 +53,10 @@ class Response(Generic[T]):
 
 
 __all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset"]
+
+
+def _unset_repr(self: Unset) -> str:
+    return "UNSET"
+
+
+Unset.__repr__ = _unset_repr  # type: ignore[method-assign]

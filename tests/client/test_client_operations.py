@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl
 import pytest
 import webpubsub
 import webpubsub.aio
+from webpubsub.models import UNSET
 from webpubsub_emulator.server import EmulatorServer
 from webpubsub_rest.spec_facts import DEFAULT_API_VERSION
 
@@ -125,6 +126,11 @@ async def test_adding_a_missing_connection_raises_not_found(service: Any) -> Non
     with pytest.raises(webpubsub.ResourceNotFoundError) as caught:
         await service("add_connection_to_group", "g", "no-such-connection")
     assert caught.value.status_code == 404
+    # The body is parsed with the spec's ErrorDetail model.
+    detail = caught.value.error_detail
+    assert (detail.code, caught.value.error_code) == ("NotFound", "NotFound")
+    assert isinstance(detail.message, str) and "no-such-connection" in detail.message
+    assert detail.details == [] and detail.target
 
 
 async def test_exists_answers(service: Any, connect: Any) -> None:
@@ -242,9 +248,10 @@ async def test_next_links_are_followed_on_the_clients_own_endpoint(
 
     assert members == [
         webpubsub.GroupMember(connection_id="c1", user_id="u1"),
-        webpubsub.GroupMember(connection_id="c2", user_id=None),
+        webpubsub.GroupMember(connection_id="c2"),
         webpubsub.GroupMember(connection_id="c3", user_id="u3"),
     ]
+    assert members[1].user_id is UNSET  # no user listed: the spec's absent field
     first, second = recorder.requests
     assert (first.path, second.path) == ("/api/hubs/hub/groups/g/connections",) * 2
     assert dict(parse_qsl(second.query)) == {

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import TYPE_CHECKING
 
 from .._core import Exchange
 from .._paging import ConnectionPages, Page, next_exchange
-from ..models import GroupMember
+
+if TYPE_CHECKING:
+    # Quoted in base classes: the generated models load with the first page.
+    from webpubsub_rest.models import GroupMember
 
 #: Runs one page's exchange (with the call's options) and returns the page.
 RunPage = Callable[[Exchange[Page]], Awaitable[Page]]
 
 
-class _Members(AsyncIterator[GroupMember]):
+class _Members(AsyncIterator["GroupMember"]):
     """The members of one fetched page, as an async iterator."""
 
     def __init__(self, members: list[GroupMember]) -> None:
@@ -25,7 +29,7 @@ class _Members(AsyncIterator[GroupMember]):
             raise StopAsyncIteration from None
 
 
-class AsyncPageIterator(AsyncIterator[AsyncIterator[GroupMember]]):
+class AsyncPageIterator(AsyncIterator[AsyncIterator["GroupMember"]]):
     """Iterates (``async for``) pages, each an async iterator of :class:`GroupMember`.
 
     Attributes:
@@ -52,7 +56,7 @@ class AsyncPageIterator(AsyncIterator[AsyncIterator[GroupMember]]):
         return _Members(self._last.members)
 
 
-class AsyncItemPaged(AsyncIterator[GroupMember]):
+class AsyncItemPaged(AsyncIterator["GroupMember"]):
     """Lazily iterates (``async for``) the members of a group across every page."""
 
     def __init__(self, pages: ConnectionPages, run: RunPage) -> None:

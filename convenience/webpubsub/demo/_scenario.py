@@ -122,7 +122,7 @@ class Scenario:
         self._check(
             f"list_connections({RAW_HOME})",
             "bob",
-            ", ".join(str(m.user_id) for m in members) or "-",
+            ", ".join(m.user_id or "(anonymous)" for m in members) or "-",
         )
         if len(members) != 1:
             raise ScenarioAborted("cannot find the raw client's connection id")

@@ -20,9 +20,9 @@ class ErrorDetail:
     """Error body the service returns with a failure status.
 
     Attributes:
-        code (str | Unset):
-        message (str | Unset):
-        target (str | Unset):
+        code (str | Unset): The service's error code, e.g. `InvalidArgument`.
+        message (str | Unset): A human-readable description of the error.
+        target (str | Unset): What the error is about, e.g. a parameter's name.
         details (list[ErrorDetail] | Unset):
         inner (InnerError | Unset):
     """

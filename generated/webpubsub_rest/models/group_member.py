@@ -13,10 +13,11 @@ T = TypeVar("T", bound="GroupMember")
 
 @_attrs_define
 class GroupMember:
-    """
+    """A connection in a group, as listed by `GET /api/hubs/{hub}/groups/{group}/connections`.
+
     Attributes:
-        connection_id (str):
-        user_id (str | Unset):
+        connection_id (str): The connection's id.
+        user_id (str | Unset): The user the connection authenticated as; absent for an anonymous connection.
     """
 
     connection_id: str
