@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
+from .missed_targets import MISSED_TARGET_NOTES
 from .results import BenchmarkResult, Check, Growth
 
 _MEASUREMENT_HEADERS = (
@@ -84,6 +85,7 @@ def markdown(
         "",
         _markdown(_MEASUREMENT_HEADERS, _measurement_rows(results)),
         "",
+        *_missed_sections(results),
         *_growth_sections(results),
         "![results](results.png)",
         "",
@@ -96,6 +98,20 @@ def markdown(
     parts += ["", "## Machine", "", _markdown(("", ""), list(machine.items()))]
     parts += ["", "## Method", "", METHOD]
     return "\n".join(parts)
+
+
+def _missed_sections(results: Sequence[BenchmarkResult]) -> list[str]:
+    missed = [check for result in results for check in result.checks if not check.met]
+    if not missed:
+        return []
+    parts = ["## Missed targets", ""]
+    for check in missed:
+        note = MISSED_TARGET_NOTES.get(check.label, "No profile recorded for this target yet.")
+        parts.append(
+            f"- **{check.label}**: {check.value_text} against {check.target_text} "
+            f"({check.shortfall_text}). {note}"
+        )
+    return [*parts, ""]
 
 
 def _growth_sections(results: Sequence[BenchmarkResult]) -> list[str]:
