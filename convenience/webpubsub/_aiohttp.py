@@ -24,6 +24,8 @@ import httpx
 import yarl
 from httpx_aiohttp import AiohttpTransport, HttpxAiohttpClient
 
+from ._cookies import CookiesWhenSetMixin
+
 _DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 
 
@@ -142,7 +144,7 @@ class ExactUrlAiohttpTransport(AiohttpTransport):
         await super().aclose()
 
 
-class AiohttpClient(HttpxAiohttpClient):
+class AiohttpClient(CookiesWhenSetMixin, HttpxAiohttpClient):
     """``httpx.AsyncClient`` whose transports (direct and proxied) are
     :class:`ExactUrlAiohttpTransport`."""
 

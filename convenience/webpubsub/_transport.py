@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 
 from ._config import client_timeout
+from ._cookies import AsyncClient, Client
 
 
 def default_http_client(
@@ -40,7 +41,7 @@ def default_http_client(
     Raises:
         InvalidArgumentError: ``timeout`` is not a number > 0, an ``httpx.Timeout`` or None.
     """
-    return httpx.Client(
+    return Client(
         timeout=client_timeout(timeout),
         transport=transport or _PoolOnFirstRequest(verify, cert),
     )
@@ -86,7 +87,7 @@ def default_async_http_client(
     Raises:
         InvalidArgumentError: ``timeout`` is not a number > 0, an ``httpx.Timeout`` or None.
     """
-    client_class = httpx.AsyncClient if http_args else async_client_class()
+    client_class = AsyncClient if http_args else async_client_class()
     return client_class(timeout=client_timeout(timeout), **http_args)
 
 
@@ -99,5 +100,5 @@ def async_client_class() -> type[httpx.AsyncClient]:
     try:
         from ._aiohttp import AiohttpClient
     except ImportError:
-        return httpx.AsyncClient
+        return AsyncClient
     return AiohttpClient

@@ -7,9 +7,11 @@ import json
 import subprocess
 import sys
 import textwrap
+from typing import Any
 
 import aiohttp
 import httpx
+import pytest
 import webpubsub.aio
 from webpubsub_emulator.server import EmulatorServer
 
@@ -48,7 +50,7 @@ async def main():
         exists = await client.connection_exists("nobody")
         transport = client._http._transport
         print(json.dumps({{
-            "client": type(client._http).__module__ + "." + type(client._http).__name__,
+            "client": [c.__module__ + "." + c.__name__ for c in type(client._http).__mro__[:3]],
             "transport": type(transport).__module__ + "." + type(transport).__name__,
             "pooled": len(transport._pool.connections),
             "exists": exists,
@@ -74,7 +76,12 @@ def test_async_client_falls_back_to_httpx_without_the_extra(
     assert completed.returncode == 0, completed.stderr
     seen = json.loads(completed.stdout)
     assert seen == {
-        "client": "httpx.AsyncClient",
+        # httpx's own client (with the SDK's cookie store, see webpubsub._cookies)
+        "client": [
+            "webpubsub._cookies.AsyncClient",
+            "webpubsub._cookies.CookiesWhenSetMixin",
+            "httpx.AsyncClient",
+        ],
         "transport": "httpx.AsyncHTTPTransport",
         "pooled": 1,  # the real requests went through httpx's own pool
         "exists": False,
@@ -97,3 +104,18 @@ async def test_callers_own_async_client_wins(
             assert client._http is own
         assert not own.is_closed  # the caller keeps ownership
     assert [request.method for request in sent] == ["POST"]
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_default_clients_keep_cookies_a_response_sets(
+    kind: str, fault_proxy: Any, service_factory: Any
+) -> None:
+    # The SDK's own HTTP clients skip httpx's cookie parsing for responses without
+    # Set-Cookie; a response that sets one is still remembered, as by plain httpx.
+    proxy = fault_proxy([(503, {"Set-Cookie": "affinity=node-7; Path=/"})])
+    service = service_factory(
+        kind, reverse_proxy_endpoint=proxy.endpoint, retry_backoff_factor=0.01
+    )
+    assert await service("user_exists", "nobody") is False
+    assert (proxy.seen, proxy.forwarded) == (2, 1)
+    assert service.client._http.cookies.get("affinity") == "node-7"
