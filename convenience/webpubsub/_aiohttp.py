@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ssl
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Generator
 from typing import Any
 
 import aiohttp
@@ -30,7 +30,7 @@ _DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20
 
 
 @contextlib.contextmanager
-def _httpx_errors() -> Iterator[None]:
+def _httpx_errors() -> Generator[None, None, None]:
     """Raise aiohttp's errors as the httpx error of the same meaning."""
     try:
         yield
@@ -75,6 +75,8 @@ class ExactUrlAiohttpTransport(AiohttpTransport):
     httpx's own transport instead, with the same TLS settings, limits and proxy.
     """
 
+    # Declared as AiohttpTransport has it; else typed by this class's one assignment below.
+    client: aiohttp.ClientSession | Callable[[], aiohttp.ClientSession] | None
     _without_asyncio: httpx.AsyncHTTPTransport | None = None
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import contextvars
 import os
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Generator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import httpx
 
+from ._narrowing import is_mapping
 from ._retry import RetryPolicy
 from ._user_agent import compose
 from .exceptions import InvalidArgumentError, InvalidArgumentTypeError
@@ -111,7 +112,7 @@ def refuse_unsupported(kwargs: Mapping[str, Any], where: str) -> None:
 def _headers(name: str, value: object) -> dict[str, str]:
     if value is None:
         return {}
-    if not isinstance(value, Mapping) or not all(
+    if not is_mapping(value) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in value.items()
     ):
         raise InvalidArgumentTypeError(f"{name} must be a dict of str to str")
@@ -167,10 +168,10 @@ def with_retry(base: RetryPolicy, options: Mapping[str, Any]) -> RetryPolicy:
 
 def _codes(codes: object) -> Collection[int]:
     if not isinstance(codes, Collection) or not all(
-        isinstance(c, int) and not isinstance(c, bool) for c in codes
+        isinstance(c, int) and not isinstance(c, bool) for c in cast("Collection[object]", codes)
     ):
         raise InvalidArgumentTypeError("retry_on_status_codes must be a collection of int")
-    return codes
+    return cast("Collection[int]", codes)
 
 
 class CallOptions:
@@ -248,7 +249,7 @@ def current() -> CallOptions:
 
 
 @contextmanager
-def active(options: CallOptions) -> Iterator[None]:
+def active(options: CallOptions) -> Generator[None, None, None]:
     """Make ``options`` current while a call runs."""
     token = _CURRENT.set(options)
     try:
@@ -312,8 +313,8 @@ class ClientOptions:
             raise InvalidArgumentError(
                 "headers must not set Content-Type: pass content_type= to the send method"
             )
-        params = kwargs.get("params") or {}
-        if not isinstance(params, Mapping):
+        params: object = kwargs.get("params") or {}
+        if not is_mapping(params):
             raise InvalidArgumentTypeError("params must be a dict of query parameters")
         request_id = kwargs.get("request_id")
         if request_id is not None and not isinstance(request_id, str):

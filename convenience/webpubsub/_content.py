@@ -17,9 +17,10 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Mapping
-from typing import IO, Any
+from typing import IO, Any, Protocol, cast
 from urllib.parse import urlencode
 
+from ._narrowing import is_bytes_like, is_mapping
 from .exceptions import InvalidArgumentError, InvalidArgumentTypeError
 
 JSON_TYPE = "application/json"
@@ -42,7 +43,11 @@ Message = (
     | bool
 )
 
-_BINARY = (bytes, bytearray, memoryview)
+
+class _Readable(Protocol):
+    """A file-like message: only its ``read()`` is used."""
+
+    def read(self) -> object: ...
 
 
 def encode_message(message: object, content_type: str | None) -> tuple[bytes, str]:
@@ -61,12 +66,12 @@ def encode_message(message: object, content_type: str | None) -> tuple[bytes, st
     header = JSON_TYPE if content_type is None else content_type
     media_type = _media_type(header)
     if hasattr(message, "read"):
-        return _as_bytes(message.read()), header
+        return _as_bytes(cast(_Readable, message).read()), header
     if media_type == JSON_TYPE:
         return _json_bytes(message), header
-    if isinstance(message, (str, *_BINARY)):
+    if isinstance(message, str) or is_bytes_like(message):
         return _as_bytes(message), header
-    if isinstance(message, Mapping):
+    if is_mapping(message):
         return _form_bytes(message), header
     raise InvalidArgumentTypeError(
         f"message of type {type(message).__name__} cannot be sent as {header!r}: "
@@ -77,7 +82,7 @@ def encode_message(message: object, content_type: str | None) -> tuple[bytes, st
 def _as_bytes(data: object) -> bytes:
     if isinstance(data, str):
         return data.encode()
-    if isinstance(data, _BINARY):
+    if is_bytes_like(data):
         return bytes(data)
     raise InvalidArgumentTypeError(
         f"message.read() returned {type(data).__name__}: a file must yield str or bytes"
@@ -99,7 +104,7 @@ def _media_type(content_type: object) -> str:
 
 
 def _base64_default(value: object) -> str:
-    if isinstance(value, _BINARY):
+    if is_bytes_like(value):
         return base64.b64encode(value).decode()
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 

@@ -1,8 +1,9 @@
-"""Keep client access tokens out of log output, DEBUG included.
+"""Keep access keys and client access tokens out of log output, DEBUG included.
 
 The WebSocket and HTTP libraries log the URLs they open (``...?access_token=<jwt>``) and, at
-DEBUG, the request headers. ``install()`` makes every log record of those libraries carry the
-token replaced by ``***``, whatever handler or level the application configured.
+DEBUG, the request headers. ``install()`` makes every log record of those libraries (and of
+ours) carry each secret replaced by ``***``, whatever handler or level the application
+configured. Used by the emulator and by the CLI, whose ``--debug`` shows these loggers.
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ import logging
 import re
 from typing import Any
 
-# Loggers (and their children) whose records can carry a URL or an Authorization header.
-REDACTED_LOGGERS = ("websockets", "uvicorn", "httpx", "httpcore", "webpubsub")
+# Loggers (and their children) whose records can carry a URL, an Authorization header or a
+# connection string.
+REDACTED_LOGGERS = ("websockets", "uvicorn", "httpx", "httpcore", "webpubsub", "webpubsub_emulator")
 _SECRET = re.compile(
-    r"(?P<head>(?:access_token|awps_reconnection_token)=|Bearer\s+)[^&\s'\"#,;)]+",
+    r"(?P<head>(?:access_token|awps_reconnection_token)=|AccessKey\s*=\s*|Bearer\s+)"
+    r"[^&\s'\"#,;)]+",
     re.IGNORECASE,
 )
 _installed = False
@@ -22,7 +25,8 @@ _installed = False
 
 def redact(text: str) -> str:
     """``text`` with the values of ``access_token=`` / ``awps_reconnection_token=`` query
-    parameters and of ``Bearer`` credentials replaced by ``***``."""
+    parameters, of a connection string's ``AccessKey=`` and of ``Bearer`` credentials
+    replaced by ``***``."""
     return _SECRET.sub(r"\g<head>***", text)
 
 

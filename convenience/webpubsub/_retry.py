@@ -14,6 +14,10 @@ What is retried (so a send is delivered twice only where azure-core would also r
   was lost to a 5xx from a proxy, is therefore sent again and can be delivered twice.
 """
 
+# Public functions re-check argument types at run time for untyped callers. The package is
+# under pyright's `strict`, which re-enables this rule whatever pyproject.toml sets.
+# pyright: reportUnnecessaryIsInstance=false
+
 from __future__ import annotations
 
 import random

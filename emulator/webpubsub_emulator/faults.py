@@ -144,8 +144,7 @@ class FaultInjector:
         ``status`` must be 400..599; ``path`` is a regular expression searched in the request
         path; ``method`` an HTTP method. Raises ValueError for a bad value.
         """
-        if isinstance(status, bool) or not isinstance(status, int) or not 400 <= status <= 599:
-            raise ValueError(f"status {status!r} is invalid: it must be an integer in 400..599")
+        _check_status(status, lowest=400)
         if retry_after is not None:
             _check_seconds("retry_after", retry_after)
         self._add(
@@ -197,8 +196,7 @@ class FaultInjector:
 
         Other arguments as for :meth:`fail_requests`; raises ValueError for a bad value.
         """
-        if isinstance(status, bool) or not isinstance(status, int) or not 500 <= status <= 599:
-            raise ValueError(f"status {status!r} is invalid: it must be an integer in 500..599")
+        _check_status(status, lowest=500)
         if retry_after is not None:
             _check_seconds("retry_after", retry_after)
         self._add(
@@ -495,6 +493,11 @@ def _positive(name: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"{name} {value!r} is invalid: it must be an integer >= 1")
     return value
+
+
+def _check_status(status: object, *, lowest: int) -> None:
+    if isinstance(status, bool) or not isinstance(status, int) or not lowest <= status <= 599:
+        raise ValueError(f"status {status!r} is invalid: it must be an integer in {lowest}..599")
 
 
 def _check_seconds(name: str, value: object) -> float:

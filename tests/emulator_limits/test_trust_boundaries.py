@@ -131,3 +131,23 @@ async def test_client_tokens_never_reach_log_output_even_at_debug(
     logging.getLogger("websockets.client").debug("opening %s", url)
     assert any("access_token=***" in line for line in records.lines)
     assert not any(token in line for line in records.lines)
+
+
+def test_access_keys_and_bearer_credentials_never_reach_log_output() -> None:
+    redact_tokens_in_logs()  # what the CLI and the emulator install
+    key = "c2VjcmV0LWtleS1mb3ItbG9ncw+/="
+    handler = Records()
+    logger = logging.getLogger("webpubsub_emulator.upstream")
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        logger.debug("using %s", f"Endpoint=http://127.0.0.1:8080;AccessKey={key};Version=1.0;")
+        logger.debug("request headers: %s", {"Authorization": f"Bearer {key}"})
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    assert len(handler.lines) == 2
+    assert "AccessKey=***;" in handler.lines[0]
+    assert "Bearer ***" in handler.lines[1]
+    assert not any(key in line for line in handler.lines)

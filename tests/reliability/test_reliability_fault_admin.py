@@ -76,6 +76,8 @@ def test_the_python_api_refuses_bad_values() -> None:
     injector = FaultInjector()
     with pytest.raises(ValueError, match="status 302"):
         injector.fail_requests(302)
+    with pytest.raises(ValueError, match=r"status 404 is invalid: .* in 500\.\.599"):
+        injector.fail_after_performing(404)  # only a server error can follow the operation
     with pytest.raises(ValueError, match="every 0"):
         injector.drop_requests(every=0)
     with pytest.raises(ValueError, match="seconds -1"):

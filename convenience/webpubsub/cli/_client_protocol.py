@@ -12,6 +12,8 @@ from typing import Literal
 
 import attrs
 
+from webpubsub._narrowing import is_json_object
+
 DataType = Literal["text", "json", "binary"]
 Protocol = Literal["raw", "json", "reliable"]
 
@@ -87,7 +89,7 @@ def decode_json(frame: str | bytes) -> Event | None:
         body = json.loads(frame)
     except ValueError as exc:
         raise ProtocolViolation(f"service sent a frame that is not JSON: {exc}") from None
-    if not isinstance(body, dict):
+    if not is_json_object(body):
         raise ProtocolViolation("service sent a JSON frame that is not an object")
     kind = body.get("type")
     if kind == "message":
@@ -98,21 +100,21 @@ def decode_json(frame: str | bytes) -> Event | None:
         return Disconnected(str(body.get("message", "")))
     if kind == "ack":
         error = body.get("error")
-        name = error.get("name") if isinstance(error, dict) else None
+        name = error.get("name") if is_json_object(error) else None
         return Ack(int(body.get("ackId", -1)), bool(body.get("success")), name)
     return None
 
 
 def _message(body: dict[str, object]) -> Message:
     data_type = body.get("dataType")
+    if data_type not in ("text", "json", "binary"):
+        raise ProtocolViolation(f"service sent a message with unknown dataType {data_type!r}")
     data = body.get("data")
     if data_type == "binary":
         try:
             data = base64.b64decode(str(data), validate=True)
         except binascii.Error:
             raise ProtocolViolation("service sent binary data that is not base64") from None
-    elif data_type not in ("text", "json"):
-        raise ProtocolViolation(f"service sent a message with unknown dataType {data_type!r}")
     sequence_id = body.get("sequenceId")
     return Message(
         data_type=data_type,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Generator
 from contextlib import contextmanager
 
 EXTRA_INSTALL_HINT = "pip install 'webpubsub[emulator]'"
@@ -37,7 +37,7 @@ def redact(text: str, connection_string: str | None) -> str:
 
 
 @contextmanager
-def requires_emulator_extra(feature: str) -> Iterator[None]:
+def requires_emulator_extra(feature: str) -> Generator[None, None, None]:
     """Turn the ImportError of a missing optional package into a CliError naming the extra.
 
     ``feature`` names what the user asked for, e.g. ``"webpubsub listen"``.

@@ -13,6 +13,7 @@ from websockets.sync.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
 from webpubsub import WebPubSubServiceClient
+from webpubsub._narrowing import is_json_object
 from webpubsub.cli._client_protocol import (
     SUBPROTOCOLS,
     Connected,
@@ -122,7 +123,7 @@ def _refusal_detail(body: bytes | bytearray) -> str:
         error = json.loads(text)
     except ValueError:
         return text[:200]
-    message = error.get("message") if isinstance(error, dict) else None
+    message = error.get("message") if is_json_object(error) else None
     return message if isinstance(message, str) else text[:200]
 
 

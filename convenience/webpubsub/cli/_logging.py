@@ -2,43 +2,22 @@
 
 ``WEBPUBSUB_LOG=debug`` (or ``info``) works like ``--debug`` for any command, as
 ``OPENAI_LOG`` does for openai-python. The SDK already keeps the access key and tokens out
-of its own records; the filter here also masks what other libraries log (the websockets
-client logs its URL, which carries ``access_token=``).
+of its own records; :mod:`webpubsub._log_redaction` also masks what other libraries log (the
+websockets client logs its URL, which carries ``access_token=``), and only the loggers it
+masks are shown.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import re
 import sys
+
+from webpubsub._log_redaction import REDACTED_LOGGERS
+from webpubsub._log_redaction import install as redact_secrets_in_logs
 
 LOG_ENV = "WEBPUBSUB_LOG"
 _LEVELS = {"debug": logging.DEBUG, "info": logging.INFO}
-#: Loggers whose records reach the user with ``--debug``.
-_LOGGERS = ("webpubsub", "webpubsub_emulator", "websockets", "httpx", "httpcore", "uvicorn")
-
-_SECRETS = (
-    (re.compile(r"(access_token=)[^&\s'\"]+", re.IGNORECASE), r"\1***"),
-    (re.compile(r"(accesskey\s*=\s*)[^;\s'\"]+", re.IGNORECASE), r"\1***"),
-    (re.compile(r"(bearer\s+)[A-Za-z0-9._~+/=-]+", re.IGNORECASE), r"\1***"),
-)
-
-
-def mask_secrets(text: str) -> str:
-    """``text`` with access tokens in URLs, access keys and bearer tokens replaced by ***."""
-    for pattern, replacement in _SECRETS:
-        text = pattern.sub(replacement, text)
-    return text
-
-
-class SecretMaskingFilter(logging.Filter):
-    """Renders each record's message once, masked, so no handler can print a secret."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = mask_secrets(record.getMessage())
-        record.args = None
-        return True
 
 
 def level_from(debug_flag: bool) -> int | None:
@@ -58,11 +37,12 @@ def level_from(debug_flag: bool) -> int | None:
 
 
 def enable(level: int) -> None:
-    """Send the SDK's (and its transports') records at ``level`` and above to stderr."""
+    """Send the SDK's (and its transports') records at ``level`` and above to stderr, each
+    secret masked."""
+    redact_secrets_in_logs()
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("webpubsub: %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(SecretMaskingFilter())
-    for name in _LOGGERS:
+    for name in REDACTED_LOGGERS:
         logger = logging.getLogger(name)
         logger.setLevel(level)
         logger.addHandler(handler)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 
 import attrs
 
@@ -27,7 +27,7 @@ class DemoUpstream:
 
 
 @contextlib.asynccontextmanager
-async def serve_handler(handler: WebPubSubEventHandler) -> AsyncIterator[str]:
+async def serve_handler(handler: WebPubSubEventHandler) -> AsyncGenerator[str, None]:
     """Serve ``handler.asgi`` with uvicorn on 127.0.0.1 (free port) in this event loop;
     yields its base URL."""
     import uvicorn

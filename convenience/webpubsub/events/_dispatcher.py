@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 import attrs
 
+from .._narrowing import is_json_array, is_json_object
 from ._models import (
     ClientCertificate,
     ConnectedRequest,
@@ -243,7 +244,7 @@ def _decode_states(header: str) -> dict[str, Any]:
         value = json.loads(base64.b64decode(header, validate=True))
     except (binascii.Error, ValueError):
         raise _Malformed("ce-connectionState is not base64-encoded JSON") from None
-    if not isinstance(value, dict):
+    if not is_json_object(value):
         raise _Malformed("ce-connectionState must encode a JSON object")
     return value
 
@@ -263,7 +264,7 @@ def _json_object(body: bytes) -> dict[str, Any]:
         value = json.loads(body)
     except ValueError:
         raise _Malformed("the body is not JSON") from None
-    if not isinstance(value, dict):
+    if not is_json_object(value):
         raise _Malformed("the body must be a JSON object")
     return value
 
@@ -271,20 +272,20 @@ def _json_object(body: bytes) -> dict[str, Any]:
 def _string_lists(value: object, member: str) -> dict[str, list[str]]:
     if value is None:
         return {}
-    if not isinstance(value, dict):
+    if not is_json_object(value):
         raise _Malformed(f"connect body member {member!r} must be an object")
     result: dict[str, list[str]] = {}
     for name, values in value.items():
-        items = values if isinstance(values, list) else [values]
+        items = values if is_json_array(values) else [values]
         result[str(name)] = [v if isinstance(v, str) else json.dumps(v) for v in items]
     return result
 
 
 def _connect_request(context: ConnectionContext, body: bytes) -> ConnectRequest:
     document = _json_object(body)
-    subprotocols = document.get("subprotocols") or []
-    certificates = document.get("clientCertificates") or []
-    if not isinstance(subprotocols, list) or not isinstance(certificates, list):
+    subprotocols: object = document.get("subprotocols") or []
+    certificates: object = document.get("clientCertificates") or []
+    if not is_json_array(subprotocols) or not is_json_array(certificates):
         raise _Malformed("connect body 'subprotocols' and 'clientCertificates' must be lists")
     return ConnectRequest(
         context=context,
@@ -297,7 +298,7 @@ def _connect_request(context: ConnectionContext, body: bytes) -> ConnectRequest:
         client_certificates=[
             ClientCertificate(str(c.get("thumbprint", "")), str(c.get("content", "")))
             for c in certificates
-            if isinstance(c, dict)
+            if is_json_object(c)
         ],
     )
 

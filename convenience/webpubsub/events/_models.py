@@ -1,5 +1,10 @@
 """Typed requests the service sends to an event handler, and the answers a handler gives."""
 
+
+# Public functions re-check argument types at run time for untyped callers. The package is
+# under pyright's `strict`, which re-enables this rule whatever pyproject.toml sets.
+# pyright: reportUnnecessaryIsInstance=false
+
 from __future__ import annotations
 
 import json
@@ -7,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import attrs
+
+from .._narrowing import is_bytes_like
 
 DataType = Literal["text", "json", "binary"]
 JSONValue = Any  # what json.loads returns
@@ -153,7 +160,7 @@ class UserEventResponse:
         """The response body and its Content-Type."""
         kind = self.data_type or _infer(self.data)
         if kind == "binary":
-            if not isinstance(self.data, (bytes, bytearray, memoryview)):
+            if not is_bytes_like(self.data):
                 raise TypeError(f"binary reply data must be bytes, got {type(self.data).__name__}")
             return bytes(self.data), _MEDIA_TYPES["binary"]
         if kind == "text":
