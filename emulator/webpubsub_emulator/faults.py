@@ -145,19 +145,7 @@ class FaultInjector:
         path; ``method`` an HTTP method. Raises ValueError for a bad value.
         """
         _check_status(status, lowest=400)
-        if retry_after is not None:
-            _check_seconds("retry_after", retry_after)
-        self._add(
-            HttpFault(
-                "status",
-                _positive("count", count),
-                _positive("every", every),
-                status=status,
-                retry_after=retry_after,
-                path=_pattern(path),
-                method=_method(method),
-            )
-        )
+        self._add("status", count, every, path, method, status=status, retry_after=retry_after)
 
     def drop_requests(
         self,
@@ -171,15 +159,7 @@ class FaultInjector:
 
         Arguments as for :meth:`fail_requests`; raises ValueError for a bad value.
         """
-        self._add(
-            HttpFault(
-                "drop",
-                _positive("count", count),
-                _positive("every", every),
-                path=_pattern(path),
-                method=_method(method),
-            )
-        )
+        self._add("drop", count, every, path, method)
 
     def fail_after_performing(
         self,
@@ -197,18 +177,14 @@ class FaultInjector:
         Other arguments as for :meth:`fail_requests`; raises ValueError for a bad value.
         """
         _check_status(status, lowest=500)
-        if retry_after is not None:
-            _check_seconds("retry_after", retry_after)
         self._add(
-            HttpFault(
-                "performThenStatus",
-                _positive("count", count),
-                _positive("every", every),
-                status=status,
-                retry_after=retry_after,
-                path=_pattern(path),
-                method=_method(method),
-            )
+            "performThenStatus",
+            count,
+            every,
+            path,
+            method,
+            status=status,
+            retry_after=retry_after,
         )
 
     def drop_after_performing(
@@ -223,15 +199,7 @@ class FaultInjector:
 
         Arguments as for :meth:`fail_requests`; raises ValueError for a bad value.
         """
-        self._add(
-            HttpFault(
-                "performThenDrop",
-                _positive("count", count),
-                _positive("every", every),
-                path=_pattern(path),
-                method=_method(method),
-            )
-        )
+        self._add("performThenDrop", count, every, path, method)
 
     def delay_requests(
         self,
@@ -246,16 +214,7 @@ class FaultInjector:
 
         Arguments as for :meth:`fail_requests`; raises ValueError for a bad value.
         """
-        self._add(
-            HttpFault(
-                "delay",
-                _positive("count", count),
-                _positive("every", every),
-                seconds=_check_seconds("seconds", seconds),
-                path=_pattern(path),
-                method=_method(method),
-            )
-        )
+        self._add("delay", count, every, path, method, seconds=_check_seconds("seconds", seconds))
 
     def clear(self) -> None:
         """Forget every pending rule and reset the counters."""
@@ -274,7 +233,31 @@ class FaultInjector:
         with self._lock:
             return dict(self._injected)
 
-    def _add(self, rule: HttpFault) -> None:
+    def _add(
+        self,
+        kind: HttpFaultKind,
+        count: int,
+        every: int,
+        path: str | None,
+        method: str | None,
+        *,
+        status: int | None = None,
+        retry_after: float | None = None,
+        seconds: float = 0.0,
+    ) -> None:
+        """Check the arguments every REST fault shares, then add the rule."""
+        if retry_after is not None:
+            _check_seconds("retry_after", retry_after)
+        rule = HttpFault(
+            kind,
+            _positive("count", count),
+            _positive("every", every),
+            status=status,
+            retry_after=retry_after,
+            seconds=seconds,
+            path=_pattern(path),
+            method=_method(method),
+        )
         with self._lock:
             self._rules.append(rule)
 
