@@ -5,6 +5,7 @@ listeners in order; calls like ``send_to_group`` block the caller until the ack 
 from __future__ import annotations
 
 import contextlib
+import inspect
 import logging
 import queue
 import socket
@@ -45,6 +46,11 @@ from .models import (
 )
 
 _LOGGER = logging.getLogger("webpubsub.client")
+# websockets 17.1 wants connect() as a context manager unless told the connection is managed
+# by hand (this client closes it itself); older versions have no such flag.
+_MANAGED_BY_HAND: dict[str, Any] = (
+    {"legacy": True} if "legacy" in inspect.signature(connect).parameters else {}
+)
 Listener = Callable[..., Any]
 
 
@@ -421,6 +427,7 @@ class WebPubSubClient:
                 open_timeout=timeout,
                 max_size=None,
                 max_queue=None,
+                **_MANAGED_BY_HAND,
             )
         except InvalidHandshake as error:
             raise OpenClientError(f"Failed to open client: {error}") from None
