@@ -109,9 +109,9 @@ def upstream(
 
     async def on_user_event(request: UserEventRequest) -> UserEventResponse:
         seen.append(request)
-        if request.event == "echo":
+        if request.context.event_name == "echo":
             return UserEventResponse(request.data, request.data_type)
-        return UserEventResponse({"event": request.event}, "json")
+        return UserEventResponse({"event": request.context.event_name}, "json")
 
     handler = WebPubSubEventHandler(
         None,
@@ -121,7 +121,7 @@ def upstream(
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(handler, lifespan="off", log_level="warning", access_log=False)
+    config = uvicorn.Config(handler.asgi, lifespan="off", log_level="warning", access_log=False)
     server = _ThreadedUvicorn(config)
     thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True)
     thread.start()

@@ -51,6 +51,7 @@ _LOGGER = logging.getLogger("webpubsub.client")
 _MANAGED_BY_HAND: dict[str, Any] = (
     {"legacy": True} if "legacy" in inspect.signature(connect).parameters else {}
 )
+_connect: Callable[..., ClientConnection] = connect
 Listener = Callable[..., Any]
 
 
@@ -418,7 +419,7 @@ class WebPubSubClient:
         timeout = self._options.start_timeout
         deadline = time.monotonic() + timeout
         try:
-            connection = connect(
+            connection = _connect(
                 url,
                 subprotocols=[Subprotocol(self._options.codec.protocol.value)],
                 additional_headers={"User-Agent": self._user_agent},
