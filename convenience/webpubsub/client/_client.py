@@ -231,14 +231,14 @@ class WebPubSubClient:
         and with no argument for ``STOPPED`` (as in the official client). Listeners run one at
         a time, in arrival order, on the client's listener thread. Raises ``ValueError`` for an
         unknown event."""
-        kind = _callback_type(event)
+        kind = _common.callback_type(event)
         if not callable(listener):
             raise TypeError(f"listener must be callable, not {type(listener).__name__}")
         self._listeners[kind].append(listener)
 
     def unsubscribe(self, event: CallbackType | str, listener: Listener) -> None:
         """Stop calling ``listener`` for ``event`` (nothing happens if it was not subscribed)."""
-        listeners = self._listeners[_callback_type(event)]
+        listeners = self._listeners[_common.callback_type(event)]
         if listener in listeners:
             listeners.remove(listener)
 
@@ -628,11 +628,3 @@ class WebPubSubClient:
                         listener(args)
                 except Exception:
                     _LOGGER.exception("a %s listener raised", kind.value)
-
-
-def _callback_type(event: object) -> CallbackType:
-    try:
-        return CallbackType(event)
-    except ValueError:
-        allowed = ", ".join(member.value for member in CallbackType)
-        raise ValueError(f"event {event!r} is not one of {allowed}") from None

@@ -17,6 +17,7 @@ from ._protocol._retry import RetryPolicy
 from ._protocol._session import Options
 from .models import (
     AckMessageError,
+    CallbackType,
     InvokeEventError,
     InvokeEventResult,
     OnRejoinGroupFailedArgs,
@@ -155,3 +156,12 @@ def invoke_result(response: m.InvokeResponse | None, invocation_id: str) -> Invo
 
 def rejoin_failed(group: str, error: Exception) -> OnRejoinGroupFailedArgs:
     return OnRejoinGroupFailedArgs(group, error)
+
+
+def callback_type(event: object) -> CallbackType:
+    """``event`` as a ``CallbackType``; raises ``ValueError`` naming it when unknown."""
+    try:
+        return CallbackType(event)
+    except ValueError:
+        allowed = ", ".join(member.value for member in CallbackType)
+        raise ValueError(f"event {event!r} is not one of {allowed}") from None

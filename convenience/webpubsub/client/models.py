@@ -99,6 +99,13 @@ class AckMessageError:
     def __repr__(self) -> str:
         return f"AckMessageError(name={self.name!r}, message={self.message!r})"
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, AckMessageError):
+            return NotImplemented
+        return (self.name, self.message) == (other.name, other.message)
+
+    __hash__ = None  # type: ignore[assignment]
+
 
 class SendMessageError(Exception):
     """A message could not be confirmed: the service refused it, or no ack arrived in time

@@ -211,14 +211,14 @@ class WebPubSubClient:
 
     def subscribe(self, event: CallbackType | str, listener: Listener) -> None:
         """As the sync client's ``subscribe``; ``listener`` may be a coroutine function."""
-        kind = _callback_type(event)
+        kind = _common.callback_type(event)
         if not callable(listener):
             raise TypeError(f"listener must be callable, not {type(listener).__name__}")
         self._listeners[kind].append(listener)
 
     def unsubscribe(self, event: CallbackType | str, listener: Listener) -> None:
         """Stop calling ``listener`` for ``event`` (nothing happens if it was not subscribed)."""
-        listeners = self._listeners[_callback_type(event)]
+        listeners = self._listeners[_common.callback_type(event)]
         if listener in listeners:
             listeners.remove(listener)
 
@@ -598,11 +598,3 @@ class WebPubSubClient:
                         await result
                 except Exception:
                     _LOGGER.exception("a %s listener raised", kind.value)
-
-
-def _callback_type(event: object) -> CallbackType:
-    try:
-        return CallbackType(event)
-    except ValueError:
-        allowed = ", ".join(member.value for member in CallbackType)
-        raise ValueError(f"event {event!r} is not one of {allowed}") from None
