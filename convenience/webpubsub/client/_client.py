@@ -12,7 +12,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal, overload
 
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 from websockets.sync.client import ClientConnection, connect
@@ -38,6 +38,11 @@ from .models import (
     CallbackType,
     InvokeEventError,
     InvokeEventResult,
+    OnConnectedArgs,
+    OnDisconnectedArgs,
+    OnGroupDataMessageArgs,
+    OnRejoinGroupFailedArgs,
+    OnServerDataMessageArgs,
     OpenClientError,
     RetryMode,
     SendMessageError,
@@ -225,6 +230,40 @@ class WebPubSubClient:
 
     # -- listeners ----------------------------------------------------------------------------
 
+    @overload
+    def subscribe(
+        self, event: Literal[CallbackType.CONNECTED], listener: Callable[[OnConnectedArgs], Any]
+    ) -> None: ...
+    @overload
+    def subscribe(
+        self,
+        event: Literal[CallbackType.DISCONNECTED],
+        listener: Callable[[OnDisconnectedArgs], Any],
+    ) -> None: ...
+    @overload
+    def subscribe(
+        self, event: Literal[CallbackType.STOPPED], listener: Callable[[], Any]
+    ) -> None: ...
+    @overload
+    def subscribe(
+        self,
+        event: Literal[CallbackType.SERVER_MESSAGE],
+        listener: Callable[[OnServerDataMessageArgs], Any],
+    ) -> None: ...
+    @overload
+    def subscribe(
+        self,
+        event: Literal[CallbackType.GROUP_MESSAGE],
+        listener: Callable[[OnGroupDataMessageArgs], Any],
+    ) -> None: ...
+    @overload
+    def subscribe(
+        self,
+        event: Literal[CallbackType.REJOIN_GROUP_FAILED],
+        listener: Callable[[OnRejoinGroupFailedArgs], Any],
+    ) -> None: ...
+    @overload
+    def subscribe(self, event: CallbackType | str, listener: Listener) -> None: ...
     def subscribe(self, event: CallbackType | str, listener: Listener) -> None:
         """Call ``listener`` for ``event``: with an ``OnConnectedArgs``, ``OnDisconnectedArgs``,
         ``OnServerDataMessageArgs``, ``OnGroupDataMessageArgs`` or ``OnRejoinGroupFailedArgs``,
@@ -430,10 +469,8 @@ class WebPubSubClient:
                 max_queue=None,
                 **_MANAGED_BY_HAND,
             )
-        except InvalidHandshake as error:
-            raise OpenClientError(f"Failed to open client: {error}") from None
-        except (OSError, TimeoutError) as error:
-            raise OpenClientError(f"Failed to open client: {error}") from None
+        except (InvalidHandshake, OSError, TimeoutError) as error:
+            raise _common.refused(error) from None
         # Frames are small and each waits for an answer: Nagle's algorithm would hold them.
         connection.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         outputs: list[Output[_Waiter]] = []
@@ -531,6 +568,11 @@ class WebPubSubClient:
                 return None
             try:
                 connection, outputs = self._dial(url)
+            except _common.HandshakeRefused as error:
+                _LOGGER.debug("resume refused: %s", error)
+                if error.status < 500:
+                    return None  # the service no longer knows this connection
+                continue
             except OpenClientError as error:
                 _LOGGER.debug("resume attempt failed: %s", error)
                 continue

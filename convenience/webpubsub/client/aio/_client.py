@@ -11,7 +11,7 @@ import logging
 import socket
 import time
 from collections.abc import AsyncIterator, Callable
-from typing import Any
+from typing import Any, Literal, overload
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
@@ -37,7 +37,10 @@ from ..models import (
     CallbackType,
     InvokeEventError,
     InvokeEventResult,
+    OnConnectedArgs,
+    OnDisconnectedArgs,
     OnGroupDataMessageArgs,
+    OnRejoinGroupFailedArgs,
     OnServerDataMessageArgs,
     OpenClientError,
     RetryMode,
@@ -209,6 +212,40 @@ class WebPubSubClient:
 
     # -- listeners ----------------------------------------------------------------------------
 
+    @overload
+    def subscribe(
+        self, event: Literal[CallbackType.CONNECTED], listener: Callable[[OnConnectedArgs], Any]
+    ) -> None: ...
+    @overload
+    def subscribe(
+        self,
+        event: Literal[CallbackType.DISCONNECTED],
+        listener: Callable[[OnDisconnectedArgs], Any],
+    ) -> None: ...
+    @overload
+    def subscribe(
+        self, event: Literal[CallbackType.STOPPED], listener: Callable[[], Any]
+    ) -> None: ...
+    @overload
+    def subscribe(
+        self,
+        event: Literal[CallbackType.SERVER_MESSAGE],
+        listener: Callable[[OnServerDataMessageArgs], Any],
+    ) -> None: ...
+    @overload
+    def subscribe(
+        self,
+        event: Literal[CallbackType.GROUP_MESSAGE],
+        listener: Callable[[OnGroupDataMessageArgs], Any],
+    ) -> None: ...
+    @overload
+    def subscribe(
+        self,
+        event: Literal[CallbackType.REJOIN_GROUP_FAILED],
+        listener: Callable[[OnRejoinGroupFailedArgs], Any],
+    ) -> None: ...
+    @overload
+    def subscribe(self, event: CallbackType | str, listener: Listener) -> None: ...
     def subscribe(self, event: CallbackType | str, listener: Listener) -> None:
         """As the sync client's ``subscribe``; ``listener`` may be a coroutine function."""
         kind = _common.callback_type(event)
@@ -412,7 +449,7 @@ class WebPubSubClient:
                 max_queue=None,
             )
         except (InvalidHandshake, OSError, asyncio.TimeoutError) as error:
-            raise OpenClientError(f"Failed to open client: {error}") from None
+            raise _common.refused(error) from None
         transport_socket = connection.transport.get_extra_info("socket")
         if transport_socket is not None:
             # Frames are small and each waits for an answer: Nagle's algorithm would hold them.
@@ -513,6 +550,11 @@ class WebPubSubClient:
                 return None
             try:
                 connection, outputs = await self._dial(url)
+            except _common.HandshakeRefused as error:
+                _LOGGER.debug("resume refused: %s", error)
+                if error.status < 500:
+                    return None  # the service no longer knows this connection
+                continue
             except OpenClientError as error:
                 _LOGGER.debug("resume attempt failed: %s", error)
                 continue
