@@ -199,13 +199,11 @@ class WebPubSubClient:
         returns (unless called from a listener). Nothing happens on a stopped client."""
         with self._lock:
             reader = self._reader
-            if reader is None:
-                return
             self._stopping.set()
             connection = self._connection
         if connection is not None:
             connection.close()
-        if reader is not threading.current_thread():
+        if reader is not None and reader is not threading.current_thread():
             reader.join()
         dispatcher = self._dispatcher
         if dispatcher is not None and dispatcher is not threading.current_thread():
@@ -553,7 +551,9 @@ class WebPubSubClient:
             if connection is not None:
                 return connection
         with self._lock:
-            self._notify(self._session.stopped())
+            stopped = self._session.stopped()
+        self._notify(stopped)  # queued before close() can queue the end of the listeners
+        with self._lock:
             self._reader = None
         return None
 

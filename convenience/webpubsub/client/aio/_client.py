@@ -126,6 +126,7 @@ class WebPubSubClient:
         self._dispatcher: asyncio.Task[None] | None = None
         self._inboxes: list[asyncio.Queue[DataMessage | None]] = []
         self._background: set[asyncio.Task[None]] = set()
+        self._stopped = True  # no reader: an iteration started now ends at once when empty
 
     def __repr__(self) -> str:
         return (
@@ -154,6 +155,7 @@ class WebPubSubClient:
         self._dispatcher = asyncio.create_task(self._dispatch(self._calls))
         self._connection = connection
         await self._handle(outputs)
+        self._stopped = False
         self._reader = asyncio.create_task(self._read(connection))
 
     async def close(self) -> None:
@@ -201,7 +203,7 @@ class WebPubSubClient:
 
     async def _drain(self, inbox: asyncio.Queue[DataMessage | None]) -> AsyncIterator[DataMessage]:
         try:
-            while True:
+            while not (self._stopped and inbox.empty()):
                 message = await inbox.get()
                 if message is None:
                     return
@@ -512,8 +514,11 @@ class WebPubSubClient:
                     await self._poll(connection)
         finally:
             self._reader = None
+            self._stopped = True
             for inbox in list(self._inboxes):
-                await inbox.put(None)
+                # Wakes a waiting iteration; a full one sees ``_stopped`` once drained.
+                with contextlib.suppress(asyncio.QueueFull):
+                    inbox.put_nowait(None)
 
     async def _poll(self, connection: ClientConnection) -> None:
         frame = self._session.poll(time.monotonic())
@@ -622,10 +627,24 @@ class WebPubSubClient:
         # socket until listeners and iterations catch up (bounded memory, nothing dropped).
         if notification.callback in (CallbackType.GROUP_MESSAGE, CallbackType.SERVER_MESSAGE):
             for inbox in list(self._inboxes):
-                await inbox.put(notification.args)
+                await self._offer(inbox, notification.args)
         calls = self._calls
         if calls is not None and self._listeners[notification.callback]:
             await calls.put((notification.callback, notification.args))
+
+    async def _offer(self, inbox: asyncio.Queue[DataMessage | None], item: DataMessage) -> None:
+        """Put ``item`` in an iteration's buffer, waiting while it is full; once ``close()``
+        was called an iteration that stopped reading no longer holds the client up."""
+        stopping = self._stopping
+        if stopping is None or stopping.is_set():
+            with contextlib.suppress(asyncio.QueueFull):
+                inbox.put_nowait(item)
+            return
+        put = asyncio.ensure_future(inbox.put(item))
+        stop = asyncio.ensure_future(stopping.wait())
+        await asyncio.wait({put, stop}, return_when=asyncio.FIRST_COMPLETED)
+        stop.cancel()
+        put.cancel()
 
     async def _dispatch(self, calls: asyncio.Queue[tuple[CallbackType, Any] | None]) -> None:
         while True:
