@@ -220,3 +220,19 @@ def test_a_burst_beyond_the_services_unacked_limit_arrives_whole_on_one_connecti
         got = record.wait_for("server", 1200)
         assert record.of("disconnected") == []
     assert [m.data for m in got] == [str(n) for n in range(1200)]
+
+
+def test_send_event_and_invoke_event_through_the_upstream(
+    client_url: UrlFactory, upstream: list[Any], record: Record
+) -> None:
+    client = listening(WebPubSubClient(client_url(user_id="uma")), record)
+    with client:
+        client.send_event("note", {"k": "v"}, WebPubSubDataType.JSON)
+        # The handler's answer to an event comes back as a server message.
+        assert record.wait_for("server")[0].data == {"event": "note"}
+        answer = client.invoke_event("echo", "ping", WebPubSubDataType.TEXT)
+    assert (answer.data_type, answer.data) == (WebPubSubDataType.TEXT, "ping")
+    assert [(r.context.event_name, r.context.user_id, r.data) for r in upstream] == [
+        ("note", "uma", {"k": "v"}),
+        ("echo", "uma", "ping"),
+    ]
