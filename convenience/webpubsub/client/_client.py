@@ -470,7 +470,8 @@ class WebPubSubClient:
         except (InvalidHandshake, OSError, TimeoutError) as error:
             raise _common.refused(error) from None
         # Frames are small and each waits for an answer: Nagle's algorithm would hold them.
-        connection.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        with contextlib.suppress(OSError):  # already closed by the service: recv says so
+            connection.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         outputs: list[Output[_Waiter]] = []
         try:
             while not self._session.is_connected:
@@ -485,9 +486,7 @@ class WebPubSubClient:
                 f"Failed to open client: no connected message within {timeout} s"
             ) from None
         except ConnectionClosed as error:
-            raise OpenClientError(
-                f"Failed to open client: the service closed it ({error})"
-            ) from None
+            raise _common.closed_before_connected(error) from None
         return connection, outputs
 
     def _open_new(self, url: str) -> tuple[ClientConnection, list[Output[_Waiter]]]:
@@ -571,10 +570,10 @@ class WebPubSubClient:
                 connection, outputs = self._dial(url)
             except _common.HandshakeRefused as error:
                 _LOGGER.debug("resume refused: %s", error)
-                if error.status < 500:
+                if error.final:
                     return None  # the service no longer knows this connection
                 continue
-            except OpenClientError as error:
+            except Exception as error:  # the next attempt may succeed; the deadline bounds them
                 _LOGGER.debug("resume attempt failed: %s", error)
                 continue
             self._adopt(connection, outputs)

@@ -14,7 +14,7 @@ from ._protocol._acks import NO_ACK
 from ._protocol._codec import codec_for
 from ._protocol._payload import check_content, data_type
 from ._protocol._retry import RetryPolicy
-from ._protocol._session import Options
+from ._protocol._session import POLICY_VIOLATION, Options
 from .models import (
     AckMessageError,
     CallbackType,
@@ -47,11 +47,20 @@ _TOKEN_IN_FRAME = re.compile(r'("reconnectionToken"\s*:\s*")[^"]*')
 
 
 class HandshakeRefused(OpenClientError):
-    """The service answered the WebSocket handshake with an HTTP error ``status``."""
+    """The service refused the connection: an HTTP error ``status`` to the handshake, or a
+    close before ``connected`` (``status`` None, ``close_code`` set). ``final`` when trying
+    the same URL again cannot help (a 4xx, or 1008: how the service refuses a resume)."""
 
-    def __init__(self, message: str, status: int) -> None:
+    def __init__(self, message: str, status: int | None, close_code: int | None = None) -> None:
         super().__init__(message)
         self.status = status
+        self.close_code = close_code
+
+    @property
+    def final(self) -> bool:
+        if self.status is not None:
+            return self.status < 500
+        return self.close_code == POLICY_VIOLATION
 
 
 def refused(error: Exception) -> OpenClientError:
@@ -62,6 +71,17 @@ def refused(error: Exception) -> OpenClientError:
     if isinstance(status, int):
         return HandshakeRefused(f"Failed to open client: {error}", status)
     return OpenClientError(f"Failed to open client: {error}")
+
+
+def closed_before_connected(error: Exception) -> OpenClientError:
+    """The error for a socket the service closed before its ``connected`` message."""
+    received = getattr(error, "rcvd", None)
+    code = getattr(received, "code", None)
+    return HandshakeRefused(
+        f"Failed to open client: the service closed it ({error})",
+        None,
+        code if isinstance(code, int) else None,
+    )
 
 
 def options(

@@ -455,7 +455,8 @@ class WebPubSubClient:
         transport_socket = connection.transport.get_extra_info("socket")
         if transport_socket is not None:
             # Frames are small and each waits for an answer: Nagle's algorithm would hold them.
-            transport_socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            with contextlib.suppress(OSError):  # already closed: recv says so
+                transport_socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         outputs: list[Output[Any]] = []
         try:
             while not self._session.is_connected:
@@ -471,9 +472,7 @@ class WebPubSubClient:
                 f"Failed to open client: no connected message within {timeout} s"
             ) from None
         except ConnectionClosed as error:
-            raise OpenClientError(
-                f"Failed to open client: the service closed it ({error})"
-            ) from None
+            raise _common.closed_before_connected(error) from None
         return connection, outputs
 
     async def _open_new(self, url: str) -> tuple[ClientConnection, list[Output[Any]]]:
@@ -558,10 +557,10 @@ class WebPubSubClient:
                 connection, outputs = await self._dial(url)
             except _common.HandshakeRefused as error:
                 _LOGGER.debug("resume refused: %s", error)
-                if error.status < 500:
+                if error.final:
                     return None  # the service no longer knows this connection
                 continue
-            except OpenClientError as error:
+            except Exception as error:  # the next attempt may succeed; the deadline bounds them
                 _LOGGER.debug("resume attempt failed: %s", error)
                 continue
             await self._adopt(connection, outputs)
