@@ -3,6 +3,7 @@ subprotocols: groups, acks, no_echo, server messages, resume and reconnect, erro
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pytest
@@ -236,3 +237,17 @@ def test_send_event_and_invoke_event_through_the_upstream(
         ("note", "uma", {"k": "v"}),
         ("echo", "uma", "ping"),
     ]
+
+
+def test_debug_logs_show_frames_but_no_token(
+    client_url: UrlFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = client_url()
+    token = url.split("access_token=")[1]
+    caplog.set_level(logging.DEBUG)
+    with WebPubSubClient(url, logging_enable=True) as client:
+        client.join_group("logged")
+    text = caplog.text
+    assert '"type": "joinGroup"' in text  # frames are logged
+    assert '"reconnectionToken":"***"' in text.replace(" ", "")
+    assert token not in text

@@ -158,12 +158,6 @@ def event(name: object, content: object, kind: object) -> tuple[str, Any, Any]:
     return event_name(name), content, checked
 
 
-def send_to_group(
-    group: str, content: Any, kind: Any, no_echo: bool, ack: int | None
-) -> m.SendToGroup:
-    return m.SendToGroup(group, kind, content, no_echo, ack)
-
-
 def lost(name: str, message: str) -> AckMessageError:
     return AckMessageError(name=name, message=message)
 
