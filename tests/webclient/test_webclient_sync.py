@@ -181,6 +181,12 @@ def test_bad_input_raises_before_anything_is_sent(client_url: UrlFactory) -> Non
         WebPubSubClient(url, ack_timeuot=1)  # type: ignore[call-arg]
     with pytest.raises(ValueError, match="ack_timeout must be"):
         WebPubSubClient(url, ack_timeout=0)
+    secret_http = "http://h/client/hubs/x?access_token=SECRET"
+    with pytest.raises(ValueError, match=r"ws:// or wss://, not http://$"):
+        WebPubSubClient(secret_http)
+    with pytest.raises(ValueError) as provided:
+        WebPubSubClient(WebPubSubClientCredential(lambda: secret_http)).open()
+    assert "SECRET" not in str(provided.value)
 
 
 def test_a_refused_send_raises_with_the_service_error_and_no_token_leaks(

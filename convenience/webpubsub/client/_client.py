@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Any, Literal, overload
 
-from websockets.exceptions import ConnectionClosed, InvalidHandshake
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 from websockets.sync.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
@@ -120,7 +120,7 @@ class WebPubSubClient:
     ) -> None:
         _common.reject_unknown(kwargs)
         if isinstance(credential, str):
-            credential = WebPubSubClientCredential(credential)
+            credential = WebPubSubClientCredential(_common.client_access_url(credential))
         elif not isinstance(credential, WebPubSubClientCredential):
             raise TypeError(
                 "credential must be a client access URL (str) or a WebPubSubClientCredential, "
@@ -467,7 +467,7 @@ class WebPubSubClient:
                 max_queue=None,
                 **_MANAGED_BY_HAND,
             )
-        except (InvalidHandshake, OSError, TimeoutError) as error:
+        except (InvalidHandshake, InvalidURI, OSError, TimeoutError) as error:
             raise _common.refused(error) from None
         # Frames are small and each waits for an answer: Nagle's algorithm would hold them.
         with contextlib.suppress(OSError):  # already closed by the service: recv says so
@@ -491,7 +491,7 @@ class WebPubSubClient:
 
     def _open_new(self, url: str) -> tuple[ClientConnection, list[Output[_Waiter]]]:
         with self._lock:
-            self._session.start(url)
+            self._session.start(_common.client_access_url(url))
         return self._dial(url)
 
     def _read(self, connection: ClientConnection) -> None:

@@ -63,14 +63,25 @@ class HandshakeRefused(OpenClientError):
         return self.close_code == POLICY_VIOLATION
 
 
+def client_access_url(url: str) -> str:
+    """``url`` when it is a ``ws://`` or ``wss://`` URL; else ``ValueError`` naming only its
+    scheme (the URL carries the access token)."""
+    scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+    if scheme not in ("ws", "wss"):
+        shown = f"{scheme}://" if scheme else "no scheme"
+        raise ValueError(f"the client access URL must start with ws:// or wss://, not {shown}")
+    return url
+
+
 def refused(error: Exception) -> OpenClientError:
     """The ``OpenClientError`` for a failed handshake (``HandshakeRefused`` with the status
     when the service answered with an HTTP error). websockets' messages carry no URL."""
     response = getattr(error, "response", None)
     status = getattr(response, "status_code", None)
+    text = _log_redaction.redact(str(error))
     if isinstance(status, int):
-        return HandshakeRefused(f"Failed to open client: {error}", status)
-    return OpenClientError(f"Failed to open client: {error}")
+        return HandshakeRefused(f"Failed to open client: {text}", status)
+    return OpenClientError(f"Failed to open client: {text}")
 
 
 def closed_before_connected(error: Exception) -> OpenClientError:

@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any, Literal, overload
 
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, InvalidHandshake
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 from websockets.typing import Subprotocol
 
 from .. import _common
@@ -88,7 +88,7 @@ class WebPubSubClient:
     ) -> None:
         _common.reject_unknown(kwargs)
         if isinstance(credential, str):
-            credential = AsyncWebPubSubClientCredential(credential)
+            credential = AsyncWebPubSubClientCredential(_common.client_access_url(credential))
         elif not isinstance(credential, AsyncWebPubSubClientCredential):
             raise TypeError(
                 "credential must be a client access URL (str) or a "
@@ -450,7 +450,7 @@ class WebPubSubClient:
                 max_size=None,
                 max_queue=None,
             )
-        except (InvalidHandshake, OSError, asyncio.TimeoutError) as error:
+        except (InvalidHandshake, InvalidURI, OSError, asyncio.TimeoutError) as error:
             raise _common.refused(error) from None
         transport_socket = connection.transport.get_extra_info("socket")
         if transport_socket is not None:
@@ -476,7 +476,7 @@ class WebPubSubClient:
         return connection, outputs
 
     async def _open_new(self, url: str) -> tuple[ClientConnection, list[Output[Any]]]:
-        self._session.start(url)
+        self._session.start(_common.client_access_url(url))
         return await self._dial(url)
 
     async def _read(self, connection: ClientConnection) -> None:
