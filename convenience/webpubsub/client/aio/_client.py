@@ -20,6 +20,7 @@ from websockets.typing import Subprotocol
 from .. import _common
 from .._credential import AsyncWebPubSubClientCredential
 from .._protocol import _messages as m
+from .._protocol._sequence import ACK_INTERVAL
 from .._protocol._session import (
     RECOVERY_RETRY_INTERVAL,
     RECOVERY_TIMEOUT,
@@ -481,19 +482,13 @@ class WebPubSubClient:
 
     async def _read(self, connection: ClientConnection) -> None:
         session = self._session
+        ticker = asyncio.create_task(self._tick())
         try:
             while True:
-                deadline = session.next_deadline()
                 try:
-                    if deadline is None:
-                        frame = await connection.recv()
-                    else:
-                        frame = await asyncio.wait_for(
-                            connection.recv(), max(0.0, deadline - time.monotonic())
-                        )
-                except asyncio.TimeoutError:
-                    await self._poll(connection)
-                    continue
+                    # No timeout here (one per frame would cost more than the frame): the
+                    # ticker task runs the session's timers.
+                    frame = await connection.recv()
                 except ConnectionClosed as closed:
                     code = closed.rcvd.code if closed.rcvd is not None else None
                     replacement = await self._after_loss(code)
@@ -513,12 +508,26 @@ class WebPubSubClient:
                 if due is not None and time.monotonic() >= due:
                     await self._poll(connection)
         finally:
+            ticker.cancel()
             self._reader = None
             self._stopped = True
             for inbox in list(self._inboxes):
                 # Wakes a waiting iteration; a full one sees ``_stopped`` once drained.
                 with contextlib.suppress(asyncio.QueueFull):
                     inbox.put_nowait(None)
+
+    async def _tick(self) -> None:
+        """Run the session's timers (the periodic ``sequenceAck``) while the reader lives."""
+        while True:
+            deadline = self._session.next_deadline()
+            delay = ACK_INTERVAL if deadline is None else deadline - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            connection = self._connection
+            if connection is not None:
+                await self._poll(connection)
+            elif deadline is not None and deadline <= time.monotonic():
+                await asyncio.sleep(ACK_INTERVAL)  # between connections: nothing to send
 
     async def _poll(self, connection: ClientConnection) -> None:
         frame = self._session.poll(time.monotonic())
