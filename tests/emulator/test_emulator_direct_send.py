@@ -61,9 +61,12 @@ async def test_sockets_past_the_per_turn_budget_get_every_message_in_one_order_t
     monkeypatch.setattr(direct_send, "WRITES_PER_TURN", 2)
     held: list[object] = []
     hold = direct_send._Turns.hold
-    monkeypatch.setattr(
-        direct_send._Turns, "hold", lambda turns, writer: (held.append(writer), hold(turns, writer))
-    )
+
+    def counted_hold(turns: Any, writer: Any) -> None:
+        held.append(writer)
+        hold(turns, writer)
+
+    monkeypatch.setattr(direct_send._Turns, "hold", counted_hold)
     raw = [await clients.connect("raw") for _ in range(6)]
     json_client = await clients.connect("json")
     count = 40
