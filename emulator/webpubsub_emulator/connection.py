@@ -38,8 +38,6 @@ class SocketWriter:
     queued up meanwhile; only that connection is delayed.
     """
 
-    __slots__ = ("_abort", "_busy", "_closing", "_direct", "_gone", "_queue", "_send", "overflowed")
-
     def __init__(self, send: AsgiSend, abort: Callable[[], None] | None = None) -> None:
         self._send = send
         self._abort = abort
