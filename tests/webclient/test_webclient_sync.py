@@ -257,3 +257,25 @@ def test_debug_logs_show_frames_but_no_token(
     assert '"type": "joinGroup"' in text  # frames are logged
     assert '"reconnectionToken":"***"' in text.replace(" ", "")
     assert token not in text
+
+
+def test_a_refused_rejoin_is_reported_to_rejoin_group_failed_listeners(
+    client_emulator: EmulatorServer, client_url: UrlFactory, record: Record
+) -> None:
+    urls = iter([client_url(), client_url(roles=[])])  # the new token may not join groups
+    client = listening(
+        WebPubSubClient(
+            WebPubSubClientCredential(lambda: next(urls)),
+            protocol_type="json.webpubsub.azure.v1",
+        ),
+        record,
+    )
+    with client:
+        client.join_group("members")
+        first = record.wait_for("connected")[0].connection_id
+        assert client_emulator.faults.drop_clients(connection_id=first) == 1
+        failed = record.wait_for("rejoin")[0]
+    assert failed.group == "members"
+    assert isinstance(failed.error, SendMessageError)
+    assert failed.error.error_detail is not None
+    assert failed.error.error_detail.name == "Forbidden"
