@@ -29,7 +29,7 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 SUPPORTED_PYTHONS = ("3.10", "3.11", "3.12", "3.13")
 #: What each command installs: extras of the ``webpubsub`` distribution, and whether the
 #: ``dev`` dependency group (test and lint tools, the official SDKs compared against) too.
-EXTRAS = {"demo": "emulator", "test": "emulator,aio", "bench": "emulator,aio"}
+EXTRAS = {"demo": "emulator,client", "test": "emulator,aio,client", "bench": "emulator,aio,client"}
 NEEDS_DEV_GROUP = {"test", "bench"}
 
 

@@ -27,6 +27,6 @@ def tests(session: nox.Session) -> None:
     stamp = Path(session.virtualenv.location) / ".webpubsub-installed-dev"
     if not stamp.exists() or stamp.read_text() != wanted:
         # pip too: uv's environments have none, and the packaging tests build with it.
-        session.install("pip", "-e", ".[emulator,aio]", "--group", "dev")
+        session.install("pip", "-e", ".[emulator,aio,client]", "--group", "dev")
         stamp.write_text(wanted)
     session.run("python", "-m", "pytest", *session.posargs)

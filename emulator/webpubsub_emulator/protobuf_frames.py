@@ -2,7 +2,7 @@
 
 Same semantics as the JSON subprotocols, other encoding: each WebSocket message is one binary
 frame holding an ``UpstreamMessage`` (client to service) or a ``DownstreamMessage`` (service
-to client) from ``proto/webpubsub_client.proto``. ``upstream_request`` turns a client frame
+to client) from ``webpubsub/_proto/webpubsub_client.proto`` (shared with the client library). ``upstream_request`` turns a client frame
 into the request dict the JSON protocol produces, so one handler serves both.
 """
 
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from google.protobuf.message import DecodeError
 
-from .proto import webpubsub_client_pb2
+from webpubsub._proto import webpubsub_client_pb2
 
 if TYPE_CHECKING:
     from .frames import Payload

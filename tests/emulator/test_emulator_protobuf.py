@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 import websockets
-from webpubsub_emulator.proto import webpubsub_client_pb2
+from webpubsub._proto import webpubsub_client_pb2
 from websockets.asyncio.client import ClientConnection
 
 from .conftest import RECEIVE_TIMEOUT, Clients, Rest
@@ -133,7 +133,7 @@ async def test_reliable_protobuf_sequences_and_replays_after_resume(
 def test_the_committed_protobuf_module_matches_the_proto(tmp_path: Path) -> None:
     if importlib.util.find_spec("grpc_tools") is None:
         pytest.skip("grpcio-tools (dev extra) is not installed")
-    proto_dir = ROOT / "emulator" / "webpubsub_emulator" / "proto"
+    proto_dir = ROOT / "convenience" / "webpubsub" / "_proto"
     subprocess.run(
         [
             sys.executable,
