@@ -2,8 +2,9 @@
 
 Same semantics as the JSON subprotocols, other encoding: each WebSocket message is one binary
 frame holding an ``UpstreamMessage`` (client to service) or a ``DownstreamMessage`` (service
-to client) from ``webpubsub/_proto/webpubsub_client.proto`` (shared with the client library). ``upstream_request`` turns a client frame
-into the request dict the JSON protocol produces, so one handler serves both.
+to client) from ``webpubsub/_proto/webpubsub_client.proto`` (shared with the client library).
+``upstream_request`` turns a client frame into the request dict the JSON protocol produces, so
+one handler serves both.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from google.protobuf.message import DecodeError
-
 from webpubsub._proto import webpubsub_client_pb2
 
 if TYPE_CHECKING:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from webpubsub.cli._client_protocol import Message
 from webpubsub.demo._expect import Expected, all_match, seen_through, show
+from webpubsub.demo._messages import Message
 from webpubsub.demo._report import Check, render
 
 

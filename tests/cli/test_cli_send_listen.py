@@ -26,7 +26,7 @@ def sent_ok(cli, service: list[str], *args: str) -> str:
     return result.stdout
 
 
-@pytest.mark.parametrize("subprotocol", ["json", "raw", "reliable"])
+@pytest.mark.parametrize("subprotocol", ["json", "raw", "reliable", "protobuf-reliable"])
 def test_text_to_all(cli, start_listener, service, subprotocol: str) -> None:
     listener = listen(start_listener, service, "--subprotocol", subprotocol)
     confirmation = sent_ok(cli, service, "hello from the shell")

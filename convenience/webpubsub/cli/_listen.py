@@ -1,33 +1,58 @@
-"""``webpubsub listen``: connect as a real WebSocket client and print what arrives."""
+"""``webpubsub listen``: connect as a real WebSocket client and print what arrives.
+
+The subprotocol clients are ``webpubsub.client.WebPubSubClient``; a raw client (no
+subprotocol: every frame is a message) is a plain WebSocket.
+"""
 
 from __future__ import annotations
 
 import base64
 import json
+import queue
 import sys
 import time
-from typing import Literal
+from collections.abc import Iterator
+from typing import Any, Literal, cast
 
+import attrs
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
-from websockets.sync.client import ClientConnection, connect
-from websockets.typing import Subprotocol
+from websockets.sync.client import connect
 
 from webpubsub import WebPubSubServiceClient
 from webpubsub._narrowing import is_json_object
-from webpubsub.cli._client_protocol import (
-    SUBPROTOCOLS,
-    Connected,
-    Disconnected,
-    Message,
-    Protocol,
-    decode_json,
-    decode_raw,
-    sequence_ack,
-)
 from webpubsub.cli._errors import CliError
+from webpubsub.client import WebPubSubClient
+from webpubsub.client.models import (
+    CallbackType,
+    OnConnectedArgs,
+    OnDisconnectedArgs,
+    OnGroupDataMessageArgs,
+    OnServerDataMessageArgs,
+    OpenClientError,
+    WebPubSubProtocolType,
+)
 
 Output = Literal["data", "jsonl"]
+Protocol = Literal["raw", "json", "reliable", "protobuf", "protobuf-reliable"]
 CONNECT_TIMEOUT = 10.0  # seconds for the WebSocket handshake
+
+SUBPROTOCOLS: dict[Protocol, WebPubSubProtocolType] = {
+    "json": WebPubSubProtocolType.JSON,
+    "reliable": WebPubSubProtocolType.JSON_RELIABLE,
+    "protobuf": WebPubSubProtocolType.PROTOBUF,
+    "protobuf-reliable": WebPubSubProtocolType.PROTOBUF_RELIABLE,
+}
+
+
+@attrs.frozen
+class Message:
+    """One message as printed: ``data`` is ``str`` (text), ``bytes`` (binary) or a JSON value."""
+
+    data_type: str
+    data: object
+    source: str = "server"
+    group: str | None = None
+    from_user_id: str | None = None
 
 
 def listen(
@@ -53,67 +78,125 @@ def listen(
     """
     with WebPubSubServiceClient.from_connection_string(connection_string, hub) as client:
         token = client.get_client_access_token(user_id=user_id, groups=groups)
-    subprotocol = SUBPROTOCOLS[protocol]
     deadline = None if timeout is None else time.monotonic() + timeout
-    try:
-        websocket = connect(
-            token["url"],
-            subprotocols=[Subprotocol(subprotocol)] if subprotocol else None,
-            open_timeout=CONNECT_TIMEOUT if timeout is None else min(timeout, CONNECT_TIMEOUT),
-        )
-    except InvalidStatus as exc:
-        response = exc.response
-        detail = _refusal_detail(response.body)
-        raise CliError(
-            f"the service refused the client connection to {token['baseUrl']}: "
-            f"HTTP {response.status_code}" + (f" ({detail})" if detail else "")
-        ) from None
-    except (OSError, InvalidHandshake, TimeoutError) as exc:
-        raise CliError(f"cannot connect a client to {token['baseUrl']}: {exc}") from None
-    with websocket:
-        if protocol == "raw":
-            _announce(hub, None, user_id)
-        received = _receive(websocket, hub, protocol, user_id, count, deadline, output)
-    if count is not None and received < count:
+    open_timeout = CONNECT_TIMEOUT if timeout is None else min(timeout, CONNECT_TIMEOUT)
+    receive = _raw if protocol == "raw" else _subprotocol
+    received = 0
+    for message in receive(token["url"], token["baseUrl"], protocol, open_timeout, deadline):
+        if isinstance(message, OnConnectedArgs):
+            _announce(hub, message.connection_id or None, message.user_id or user_id)
+            continue
+        print(_format(message, output), flush=True)
+        received += 1
+        if count is not None and received >= count:
+            return
+    if count is not None:
         raise CliError(f"timed out after {timeout} s with {received} of {count} messages")
 
 
-def _receive(
-    websocket: ClientConnection,
-    hub: str,
-    protocol: Protocol,
-    user_id: str | None,
-    count: int | None,
-    deadline: float | None,
-    output: Output,
-) -> int:
-    """Print messages until done; return how many were printed."""
+Received = Iterator[Message | OnConnectedArgs]
+
+
+def _remaining(deadline: float | None) -> float | None:
+    return None if deadline is None else max(0.0, deadline - time.monotonic())
+
+
+def _raw(
+    url: str, base_url: str, protocol: Protocol, open_timeout: float, deadline: float | None
+) -> Received:
+    try:
+        websocket = connect(url, open_timeout=open_timeout)
+    except InvalidStatus as exc:
+        raise _refused(base_url, exc.response.status_code, exc.response.body) from None
+    except (OSError, InvalidHandshake, TimeoutError) as exc:
+        raise CliError(f"cannot connect a client to {base_url}: {exc}") from None
     received = 0
-    goodbye = ""
-    while count is None or received < count:
-        remaining = None if deadline is None else deadline - time.monotonic()
-        if remaining is not None and remaining <= 0:
-            return received
-        try:
-            frame = websocket.recv(timeout=remaining)
-        except TimeoutError:
-            return received
-        except ConnectionClosed as closed:
-            reason = goodbye or (closed.rcvd.reason if closed.rcvd else "") or "no reason given"
-            raise CliError(
-                f"the service closed the connection after {received} messages: {reason}"
-            ) from None
-        event = decode_raw(frame) if protocol == "raw" else decode_json(frame)
-        if isinstance(event, Connected):
-            _announce(hub, event.connection_id, event.user_id or user_id)
-        elif isinstance(event, Disconnected):
-            goodbye = event.message
-        elif isinstance(event, Message):
-            print(_format(event, output), flush=True)
+    with websocket:
+        yield OnConnectedArgs("")
+        while True:
+            remaining = _remaining(deadline)
+            if remaining == 0:
+                return
+            try:
+                frame = websocket.recv(timeout=remaining)
+            except TimeoutError:
+                return
+            except ConnectionClosed as closed:
+                reason = (closed.rcvd.reason if closed.rcvd else "") or "no reason given"
+                raise CliError(
+                    f"the service closed the connection after {received} messages: {reason}"
+                ) from None
             received += 1
-            if protocol == "reliable" and event.sequence_id is not None:
-                websocket.send(sequence_ack(event.sequence_id))
-    return received
+            if isinstance(frame, bytes):
+                yield Message("binary", frame)
+            else:
+                yield Message("text", frame)
+
+
+def _subprotocol(
+    url: str, base_url: str, protocol: Protocol, open_timeout: float, deadline: float | None
+) -> Received:
+    events: queue.Queue[tuple[str, Any]] = queue.Queue()
+    client = WebPubSubClient(
+        url,
+        protocol_type=SUBPROTOCOLS[protocol],
+        # listen shows one connection: a lost one is an error, not a reason to open another
+        # (a reliable one still resumes).
+        reconnect_retry_total=0,
+        start_timeout=open_timeout,
+    )
+    client.subscribe(CallbackType.CONNECTED, lambda args: events.put(("connected", args)))
+    client.subscribe(CallbackType.GROUP_MESSAGE, lambda args: events.put(("message", args)))
+    client.subscribe(CallbackType.SERVER_MESSAGE, lambda args: events.put(("message", args)))
+    client.subscribe(CallbackType.DISCONNECTED, lambda args: events.put(("disconnected", args)))
+    try:
+        client.open()
+    except OpenClientError as exc:
+        raise _open_error(base_url, exc) from None
+    received = 0
+    goodbye = "no reason given"
+    try:
+        while True:
+            try:
+                kind, args = events.get(timeout=_remaining(deadline))
+            except queue.Empty:
+                return
+            if kind == "connected":
+                yield args
+            elif kind == "message":
+                received += 1
+                yield _message(args)
+            else:
+                assert isinstance(args, OnDisconnectedArgs)
+                goodbye = args.message or goodbye
+                raise CliError(
+                    f"the service closed the connection after {received} messages: {goodbye}"
+                )
+    finally:
+        client.close()
+
+
+def _message(args: OnGroupDataMessageArgs | OnServerDataMessageArgs) -> Message:
+    value: object = args.data
+    data = bytes(cast("memoryview", value)) if isinstance(value, memoryview) else value
+    if isinstance(args, OnGroupDataMessageArgs):
+        return Message(args.data_type.value, data, "group", args.group, args.from_user_id)
+    return Message(args.data_type.value, data)
+
+
+def _open_error(base_url: str, exc: OpenClientError) -> CliError:
+    status = getattr(exc, "status", None)
+    if isinstance(status, int):
+        return CliError(f"the service refused the client connection to {base_url}: HTTP {status}")
+    return CliError(f"cannot connect a client to {base_url}: {exc}")
+
+
+def _refused(base_url: str, status: int, body: bytes | bytearray) -> CliError:
+    detail = _refusal_detail(body)
+    return CliError(
+        f"the service refused the client connection to {base_url}: "
+        f"HTTP {status}" + (f" ({detail})" if detail else "")
+    )
 
 
 def _refusal_detail(body: bytes | bytearray) -> str:

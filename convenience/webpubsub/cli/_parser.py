@@ -243,10 +243,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     listen.add_argument(
         "--subprotocol",
-        choices=["json", "reliable", "raw"],
+        choices=["json", "reliable", "protobuf", "protobuf-reliable", "raw"],
         default="json",
-        help="json.webpubsub.azure.v1 (json, default), its reliable variant, or a plain "
-        "WebSocket (raw)",
+        help="json.webpubsub.azure.v1 (json, default), its reliable variant, the protobuf "
+        "ones, or a plain WebSocket (raw)",
     )
     listen.add_argument("--count", type=_positive_int, help="exit 0 after this many messages")
     listen.add_argument(

@@ -12,7 +12,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal, overload
 
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 from websockets.sync.client import ClientConnection, connect
@@ -38,6 +38,11 @@ from .models import (
     CallbackType,
     InvokeEventError,
     InvokeEventResult,
+    OnConnectedArgs,
+    OnDisconnectedArgs,
+    OnGroupDataMessageArgs,
+    OnRejoinGroupFailedArgs,
+    OnServerDataMessageArgs,
     OpenClientError,
     RetryMode,
     SendMessageError,
@@ -194,13 +199,11 @@ class WebPubSubClient:
         returns (unless called from a listener). Nothing happens on a stopped client."""
         with self._lock:
             reader = self._reader
-            if reader is None:
-                return
             self._stopping.set()
             connection = self._connection
         if connection is not None:
             connection.close()
-        if reader is not threading.current_thread():
+        if reader is not None and reader is not threading.current_thread():
             reader.join()
         dispatcher = self._dispatcher
         if dispatcher is not None and dispatcher is not threading.current_thread():
@@ -225,6 +228,40 @@ class WebPubSubClient:
 
     # -- listeners ----------------------------------------------------------------------------
 
+    @overload
+    def subscribe(
+        self, event: Literal[CallbackType.CONNECTED], listener: Callable[[OnConnectedArgs], Any]
+    ) -> None: ...
+    @overload
+    def subscribe(
+        self,
+        event: Literal[CallbackType.DISCONNECTED],
+        listener: Callable[[OnDisconnectedArgs], Any],
+    ) -> None: ...
+    @overload
+    def subscribe(
+        self, event: Literal[CallbackType.STOPPED], listener: Callable[[], Any]
+    ) -> None: ...
+    @overload
+    def subscribe(
+        self,
+        event: Literal[CallbackType.SERVER_MESSAGE],
+        listener: Callable[[OnServerDataMessageArgs], Any],
+    ) -> None: ...
+    @overload
+    def subscribe(
+        self,
+        event: Literal[CallbackType.GROUP_MESSAGE],
+        listener: Callable[[OnGroupDataMessageArgs], Any],
+    ) -> None: ...
+    @overload
+    def subscribe(
+        self,
+        event: Literal[CallbackType.REJOIN_GROUP_FAILED],
+        listener: Callable[[OnRejoinGroupFailedArgs], Any],
+    ) -> None: ...
+    @overload
+    def subscribe(self, event: CallbackType | str, listener: Listener) -> None: ...
     def subscribe(self, event: CallbackType | str, listener: Listener) -> None:
         """Call ``listener`` for ``event``: with an ``OnConnectedArgs``, ``OnDisconnectedArgs``,
         ``OnServerDataMessageArgs``, ``OnGroupDataMessageArgs`` or ``OnRejoinGroupFailedArgs``,
@@ -430,10 +467,8 @@ class WebPubSubClient:
                 max_queue=None,
                 **_MANAGED_BY_HAND,
             )
-        except InvalidHandshake as error:
-            raise OpenClientError(f"Failed to open client: {error}") from None
-        except (OSError, TimeoutError) as error:
-            raise OpenClientError(f"Failed to open client: {error}") from None
+        except (InvalidHandshake, OSError, TimeoutError) as error:
+            raise _common.refused(error) from None
         # Frames are small and each waits for an answer: Nagle's algorithm would hold them.
         connection.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         outputs: list[Output[_Waiter]] = []
@@ -516,7 +551,9 @@ class WebPubSubClient:
             if connection is not None:
                 return connection
         with self._lock:
-            self._notify(self._session.stopped())
+            stopped = self._session.stopped()
+        self._notify(stopped)  # queued before close() can queue the end of the listeners
+        with self._lock:
             self._reader = None
         return None
 
@@ -531,6 +568,11 @@ class WebPubSubClient:
                 return None
             try:
                 connection, outputs = self._dial(url)
+            except _common.HandshakeRefused as error:
+                _LOGGER.debug("resume refused: %s", error)
+                if error.status < 500:
+                    return None  # the service no longer knows this connection
+                continue
             except OpenClientError as error:
                 _LOGGER.debug("resume attempt failed: %s", error)
                 continue

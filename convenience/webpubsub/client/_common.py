@@ -21,6 +21,7 @@ from .models import (
     InvokeEventError,
     InvokeEventResult,
     OnRejoinGroupFailedArgs,
+    OpenClientError,
     RetryMode,
     WebPubSubProtocolType,
 )
@@ -43,6 +44,24 @@ NOT_CONNECTED = "NotConnected"
 RETRYABLE = frozenset({TIMEOUT, NOT_CONNECTED, NO_ACK})
 
 _TOKEN_IN_FRAME = re.compile(r'("reconnectionToken"\s*:\s*")[^"]*')
+
+
+class HandshakeRefused(OpenClientError):
+    """The service answered the WebSocket handshake with an HTTP error ``status``."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def refused(error: Exception) -> OpenClientError:
+    """The ``OpenClientError`` for a failed handshake (``HandshakeRefused`` with the status
+    when the service answered with an HTTP error). websockets' messages carry no URL."""
+    response = getattr(error, "response", None)
+    status = getattr(response, "status_code", None)
+    if isinstance(status, int):
+        return HandshakeRefused(f"Failed to open client: {error}", status)
+    return OpenClientError(f"Failed to open client: {error}")
 
 
 def options(

@@ -1,28 +1,37 @@
-"""A real WebSocket client for the demo that records everything the service sends it."""
+"""A real WebSocket client for the demo that records everything the service sends it.
+
+The json and reliable clients are ``webpubsub.client.aio.WebPubSubClient``; the raw one (no
+subprotocol: every frame is a message) is a plain WebSocket.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import itertools
-import json
 from collections.abc import Callable
+from typing import Any, cast
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
-from websockets.typing import Subprotocol
 
-from webpubsub.cli._client_protocol import (
-    SUBPROTOCOLS,
-    Ack,
-    Connected,
-    Disconnected,
-    Message,
-    Protocol,
-    decode_json,
-    decode_raw,
-    send_to_group,
-    sequence_ack,
+from webpubsub.client.aio import WebPubSubClient
+from webpubsub.client.models import (
+    CallbackType,
+    OnConnectedArgs,
+    OnDisconnectedArgs,
+    OnGroupDataMessageArgs,
+    OnServerDataMessageArgs,
+    SendMessageError,
+    WebPubSubDataType,
+    WebPubSubProtocolType,
 )
+from webpubsub.demo._messages import Ack, DataType, Message, Protocol
+
+_SUBPROTOCOLS = {
+    "json": WebPubSubProtocolType.JSON,
+    "reliable": WebPubSubProtocolType.JSON_RELIABLE,
+}
+# Errors that mean no ack came (the connection went away, or nothing arrived in time).
+_UNCONFIRMED = frozenset({"Timeout", "NotConnected", "NoAckMessageReceivedFromServer"})
 
 
 class DemoClient:
@@ -38,11 +47,10 @@ class DemoClient:
         self.label = f"{user_id} ({protocol})"
         self.connection_id: str | None = None
         self.messages: list[Message] = []
-        self.acks: dict[int, Ack] = {}
         self.goodbye: str | None = None  # the message of the "disconnected" system event
         self.closed = False
         self._changed = asyncio.Condition()
-        self._ack_ids = itertools.count(1)
+        self._client: WebPubSubClient | None = None
         self._websocket: ClientConnection | None = None
         self._reader: asyncio.Task[None] | None = None
 
@@ -50,43 +58,70 @@ class DemoClient:
         """Open the WebSocket to the client URL (which carries the access token).
 
         JSON-protocol clients also wait for the ``connected`` event, which gives their
-        connection id. Raises the websockets/OS error when the connection is refused.
+        connection id. Raises when the connection is refused (``OpenClientError`` for the
+        subprotocol clients, the websockets/OS error for the raw one).
         """
-        subprotocol = SUBPROTOCOLS[self.protocol]
-        self._websocket = await connect(
+        if self.protocol == "raw":
+            self._websocket = await connect(url, open_timeout=timeout)
+            self._reader = asyncio.create_task(self._read_raw(self._websocket))
+            return
+        client = WebPubSubClient(
             url,
-            subprotocols=[Subprotocol(subprotocol)] if subprotocol else None,
-            open_timeout=timeout,
+            protocol_type=_SUBPROTOCOLS[self.protocol],
+            # The demo checks how each connection ends: a closed one is not replaced.
+            reconnect_retry_total=0,
+            message_retry_total=0,
+            ack_timeout=timeout,
+            start_timeout=timeout,
         )
-        self._reader = asyncio.create_task(self._read(self._websocket))
-        if self.protocol != "raw":
-            await self.wait_until(lambda: self.connection_id is not None or self.closed, timeout)
+        client.subscribe(CallbackType.CONNECTED, self._on_connected)
+        client.subscribe(CallbackType.GROUP_MESSAGE, self._on_message)
+        client.subscribe(CallbackType.SERVER_MESSAGE, self._on_message)
+        client.subscribe(CallbackType.DISCONNECTED, self._on_disconnected)
+        client.subscribe(CallbackType.STOPPED, self._on_stopped)
+        self._client = client
+        await client.open()
+        await self.wait_until(lambda: self.connection_id is not None or self.closed, timeout)
 
-    async def _read(self, websocket: ClientConnection) -> None:
+    async def _changed_state(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def _on_connected(self, args: OnConnectedArgs) -> None:
+        self.connection_id = args.connection_id
+        await self._changed_state()
+
+    async def _on_message(self, args: OnGroupDataMessageArgs | OnServerDataMessageArgs) -> None:
+        value: object = args.data
+        data = bytes(cast("memoryview", value)) if isinstance(value, memoryview) else value
+        kind = cast("DataType", args.data_type.value)
+        if isinstance(args, OnGroupDataMessageArgs):
+            message = Message(kind, data, "group", args.group, args.from_user_id, args.sequence_id)
+        else:
+            message = Message(kind, data, sequence_id=args.sequence_id)
+        self.messages.append(message)
+        await self._changed_state()
+
+    async def _on_disconnected(self, args: OnDisconnectedArgs) -> None:
+        self.goodbye = args.message
+
+    async def _on_stopped(self) -> None:
+        self.closed = True
+        await self._changed_state()
+
+    async def _read_raw(self, websocket: ClientConnection) -> None:
         try:
             async for frame in websocket:
-                event = decode_raw(frame) if self.protocol == "raw" else decode_json(frame)
-                await self._record(event)
-                if isinstance(event, Message) and event.sequence_id is not None:
-                    await websocket.send(sequence_ack(event.sequence_id))
+                if isinstance(frame, bytes):
+                    self.messages.append(Message("binary", frame))
+                else:
+                    self.messages.append(Message("text", frame))
+                await self._changed_state()
         except ConnectionClosed:
             pass  # an abnormal close is still a close; the scenario checks how it ended
         finally:
             self.closed = True
-            async with self._changed:
-                self._changed.notify_all()
-
-    async def _record(self, event: Message | Connected | Disconnected | Ack | None) -> None:
-        if isinstance(event, Message):
-            self.messages.append(event)
-        elif isinstance(event, Connected):
-            self.connection_id = event.connection_id
-        elif isinstance(event, Disconnected):
-            self.goodbye = event.message
-        elif isinstance(event, Ack):
-            self.acks[event.ack_id] = event
-        async with self._changed:
-            self._changed.notify_all()
+            await self._changed_state()
 
     @property
     def close_reason(self) -> str:
@@ -106,25 +141,36 @@ class DemoClient:
         return True
 
     async def send_to_group(self, group: str, text: str, timeout: float) -> Ack | None:
-        """Ask the service to deliver ``text`` to ``group``; the ack, or None if none came."""
-        assert self._websocket is not None, "connect() first"
-        ack_id = next(self._ack_ids)
-        await self._websocket.send(send_to_group(group, text, ack_id))
-        await self.wait_until(lambda: ack_id in self.acks or self.closed, timeout)
-        return self.acks.get(ack_id)
+        """Ask the service to deliver ``text`` to ``group``; the ack, or None if none came
+        within ``timeout`` seconds (the client's ``ack_timeout``)."""
+        client = self._subprotocol_client()
+        return await _acked(client.send_to_group(group, text, WebPubSubDataType.TEXT))
 
     async def send_event(self, event: str, value: object, timeout: float) -> Ack | None:
         """Send the user event ``event`` with JSON data; the ack, or None if none came."""
-        assert self._websocket is not None, "connect() first"
-        ack_id = next(self._ack_ids)
-        frame = {"type": "event", "event": event, "dataType": "json", "data": value}
-        await self._websocket.send(json.dumps({**frame, "ackId": ack_id}))
-        await self.wait_until(lambda: ack_id in self.acks or self.closed, timeout)
-        return self.acks.get(ack_id)
+        client = self._subprotocol_client()
+        return await _acked(client.send_event(event, value, WebPubSubDataType.JSON))
+
+    def _subprotocol_client(self) -> WebPubSubClient:
+        assert self._client is not None, "connect() a json or reliable client first"
+        return self._client
 
     async def close(self) -> None:
         """Close the connection (if still open) and stop reading."""
+        if self._client is not None:
+            await self._client.close()
         if self._websocket is not None:
             await self._websocket.close()
         if self._reader is not None:
             await self._reader
+
+
+async def _acked(send: Any) -> Ack | None:
+    try:
+        await send
+    except SendMessageError as error:
+        detail = error.error_detail
+        if detail is None or detail.name in _UNCONFIRMED or error.ack_id is None:
+            return None
+        return Ack(error.ack_id, False, detail.name)
+    return Ack(0, True, None)

@@ -6,7 +6,7 @@ import json
 
 import attrs
 
-from webpubsub.cli._client_protocol import DataType, Message, Protocol
+from webpubsub.demo._messages import DataType, Message, Protocol
 
 
 @attrs.frozen

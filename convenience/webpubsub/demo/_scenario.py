@@ -9,9 +9,9 @@ import jwt
 
 from webpubsub._narrowing import is_json_object
 from webpubsub.aio import WebPubSubServiceClient
-from webpubsub.cli._client_protocol import Message
 from webpubsub.demo._client import DemoClient
 from webpubsub.demo._expect import Expected, all_match, seen_through, show
+from webpubsub.demo._messages import Message
 from webpubsub.demo._report import Check
 from webpubsub.demo._upstream import DemoUpstream, serve_handler
 from webpubsub.events import UserEventRequest, UserEventResponse, WebPubSubEventHandler

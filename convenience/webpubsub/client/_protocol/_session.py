@@ -212,8 +212,12 @@ class Session(Generic[W]):
         self._sequence_ack_due = None
         if stopping:
             return Stop()
+        # A connection the service ended on purpose (a ``disconnected`` message came first,
+        # e.g. a REST closeConnection) or for a policy violation cannot be resumed: the
+        # attempts would only be refused, so a new connection is opened at once.
         if (
             close_code != POLICY_VIOLATION
+            and self._disconnected_message is None
             and self.codec.reliable
             and self.connection_id
             and self._reconnection_token

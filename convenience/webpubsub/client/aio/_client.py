@@ -11,7 +11,7 @@ import logging
 import socket
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator
-from typing import Any
+from typing import Any, Literal, overload
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
@@ -37,7 +37,10 @@ from ..models import (
     CallbackType,
     InvokeEventError,
     InvokeEventResult,
+    OnConnectedArgs,
+    OnDisconnectedArgs,
     OnGroupDataMessageArgs,
+    OnRejoinGroupFailedArgs,
     OnServerDataMessageArgs,
     OpenClientError,
     RetryMode,
@@ -137,6 +140,7 @@ class WebPubSubClient:
         self._dispatcher: asyncio.Task[None] | None = None
         self._inboxes: list[asyncio.Queue[DataMessage | None]] = []
         self._background: set[asyncio.Task[None]] = set()
+        self._stopped = True  # no reader: an iteration started now ends at once when empty
 
     def __repr__(self) -> str:
         return (
@@ -165,6 +169,7 @@ class WebPubSubClient:
         self._dispatcher = asyncio.create_task(self._dispatch(self._calls))
         self._connection = connection
         await self._handle(outputs)
+        self._stopped = False
         self._reader = asyncio.create_task(self._read(connection))
 
     async def close(self) -> None:
@@ -212,7 +217,7 @@ class WebPubSubClient:
 
     async def _drain(self, inbox: asyncio.Queue[DataMessage | None]) -> AsyncIterator[DataMessage]:
         try:
-            while True:
+            while not (self._stopped and inbox.empty()):
                 message = await inbox.get()
                 if message is None:
                     return
@@ -223,6 +228,40 @@ class WebPubSubClient:
 
     # -- listeners ----------------------------------------------------------------------------
 
+    @overload
+    def subscribe(
+        self, event: Literal[CallbackType.CONNECTED], listener: Callable[[OnConnectedArgs], Any]
+    ) -> Awaitable[None]: ...
+    @overload
+    def subscribe(
+        self,
+        event: Literal[CallbackType.DISCONNECTED],
+        listener: Callable[[OnDisconnectedArgs], Any],
+    ) -> Awaitable[None]: ...
+    @overload
+    def subscribe(
+        self, event: Literal[CallbackType.STOPPED], listener: Callable[[], Any]
+    ) -> Awaitable[None]: ...
+    @overload
+    def subscribe(
+        self,
+        event: Literal[CallbackType.SERVER_MESSAGE],
+        listener: Callable[[OnServerDataMessageArgs], Any],
+    ) -> Awaitable[None]: ...
+    @overload
+    def subscribe(
+        self,
+        event: Literal[CallbackType.GROUP_MESSAGE],
+        listener: Callable[[OnGroupDataMessageArgs], Any],
+    ) -> Awaitable[None]: ...
+    @overload
+    def subscribe(
+        self,
+        event: Literal[CallbackType.REJOIN_GROUP_FAILED],
+        listener: Callable[[OnRejoinGroupFailedArgs], Any],
+    ) -> Awaitable[None]: ...
+    @overload
+    def subscribe(self, event: CallbackType | str, listener: Listener) -> Awaitable[None]: ...
     def subscribe(self, event: CallbackType | str, listener: Listener) -> Awaitable[None]:
         """As the sync client's ``subscribe``; ``listener`` may be a coroutine function.
 
@@ -432,7 +471,7 @@ class WebPubSubClient:
                 max_queue=None,
             )
         except (InvalidHandshake, OSError, asyncio.TimeoutError) as error:
-            raise OpenClientError(f"Failed to open client: {error}") from None
+            raise _common.refused(error) from None
         transport_socket = connection.transport.get_extra_info("socket")
         if transport_socket is not None:
             # Frames are small and each waits for an answer: Nagle's algorithm would hold them.
@@ -495,8 +534,11 @@ class WebPubSubClient:
                     await self._poll(connection)
         finally:
             self._reader = None
+            self._stopped = True
             for inbox in list(self._inboxes):
-                await inbox.put(None)
+                # Wakes a waiting iteration; a full one sees ``_stopped`` once drained.
+                with contextlib.suppress(asyncio.QueueFull):
+                    inbox.put_nowait(None)
 
     async def _poll(self, connection: ClientConnection) -> None:
         frame = self._session.poll(time.monotonic())
@@ -533,6 +575,11 @@ class WebPubSubClient:
                 return None
             try:
                 connection, outputs = await self._dial(url)
+            except _common.HandshakeRefused as error:
+                _LOGGER.debug("resume refused: %s", error)
+                if error.status < 500:
+                    return None  # the service no longer knows this connection
+                continue
             except OpenClientError as error:
                 _LOGGER.debug("resume attempt failed: %s", error)
                 continue
@@ -600,10 +647,24 @@ class WebPubSubClient:
         # socket until listeners and iterations catch up (bounded memory, nothing dropped).
         if notification.callback in (CallbackType.GROUP_MESSAGE, CallbackType.SERVER_MESSAGE):
             for inbox in list(self._inboxes):
-                await inbox.put(notification.args)
+                await self._offer(inbox, notification.args)
         calls = self._calls
         if calls is not None and self._listeners[notification.callback]:
             await calls.put((notification.callback, notification.args))
+
+    async def _offer(self, inbox: asyncio.Queue[DataMessage | None], item: DataMessage) -> None:
+        """Put ``item`` in an iteration's buffer, waiting while it is full; once ``close()``
+        was called an iteration that stopped reading no longer holds the client up."""
+        stopping = self._stopping
+        if stopping is None or stopping.is_set():
+            with contextlib.suppress(asyncio.QueueFull):
+                inbox.put_nowait(item)
+            return
+        put = asyncio.ensure_future(inbox.put(item))
+        stop = asyncio.ensure_future(stopping.wait())
+        await asyncio.wait({put, stop}, return_when=asyncio.FIRST_COMPLETED)
+        stop.cancel()
+        put.cancel()
 
     async def _dispatch(self, calls: asyncio.Queue[tuple[CallbackType, Any] | None]) -> None:
         while True:
