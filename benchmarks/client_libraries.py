@@ -51,7 +51,7 @@ def run_work(emulator: EmulatorProcess, settings: Settings) -> tuple[BenchmarkRe
     one child per contender per round."""
     widths = (1, settings.async_in_flight)
     sends: dict[tuple[str, int], list[float]] = {}
-    send_cpu: dict[str, list[float]] = {}
+    send_cpu: dict[tuple[str, int], list[float]] = {}
     received: dict[str, list[float]] = {}
     receive_cpu: dict[str, list[float]] = {}
     for _ in range(settings.client_rounds):
@@ -61,10 +61,10 @@ def run_work(emulator: EmulatorProcess, settings: Settings) -> tuple[BenchmarkRe
                 for event in _work(emulator, package, face, settings, widths):
                     if event["event"] == "send":
                         per_second = settings.client_sends / event["seconds"]
-                        sends.setdefault((name, event["in_flight"]), []).append(per_second)
-                        if event["in_flight"] == 1:
-                            cpu = event["cpu"] / settings.client_sends * 1e6
-                            send_cpu.setdefault(name, []).append(cpu)
+                        key = (name, event["in_flight"])
+                        sends.setdefault(key, []).append(per_second)
+                        cpu = event["cpu"] / settings.client_sends * 1e6
+                        send_cpu.setdefault(key, []).append(cpu)
                     else:
                         rate = settings.client_backlog / event["seconds"]
                         received.setdefault(name, []).append(rate)
@@ -74,8 +74,10 @@ def run_work(emulator: EmulatorProcess, settings: Settings) -> tuple[BenchmarkRe
         Series(name, f"acked sends/s, {width} in flight", tuple(samples))
         for (name, width), samples in sends.items()
     ) + tuple(
-        Series(name, "client CPU us/send (1 in flight)", tuple(samples), higher_is_better=False)
-        for name, samples in send_cpu.items()
+        Series(
+            name, f"client CPU us/send, {width} in flight", tuple(samples), higher_is_better=False
+        )
+        for (name, width), samples in send_cpu.items()
     )
     send_checks: list[Check] = []
     for face in FACES:
@@ -92,10 +94,11 @@ def run_work(emulator: EmulatorProcess, settings: Settings) -> tuple[BenchmarkRe
             )
         send_checks.append(
             _ratio(
-                f"client {face} send_to_group: ours / official CPU per send",
+                f"client {face} send_to_group, {widths[-1]} in flight: ours / official CPU "
+                "per send",
                 send_cpu,
                 face,
-                None,
+                widths[-1],
                 CPU_TARGET,
                 at_least=False,
             )
@@ -139,7 +142,13 @@ def run_work(emulator: EmulatorProcess, settings: Settings) -> tuple[BenchmarkRe
                 f"sync, {settings.async_in_flight} in flight: {settings.async_in_flight} "
                 "threads share one client (the official sync client sends one message at a "
                 "time per calling thread); aio: as many tasks on one event loop",
-                "CPU is the client process's (all threads), per acked send at 1 in flight",
+                "CPU is the client process's (all threads) per acked send; at 1 in flight it "
+                "is mostly what the client burns while waiting, so the target is checked at "
+                f"{widths[-1]} in flight",
+                "the emulator sends each ack 20 ms after handling the request "
+                "(webpubsub_emulator.client_ws.ACK_DELAY_SECONDS, a stand-in for service "
+                "latency that the official client's ack wait needs), so 1 in flight is "
+                "bound near 1 / 20 ms for any client",
             ),
         ),
         BenchmarkResult(

@@ -28,7 +28,8 @@ from .child_process import REPO_ROOT
 
 CACHE = REPO_ROOT / ".venv-bench"
 OFFICIAL_REQUIREMENT = "azure-messaging-webpubsubservice==1.3.0"
-OFFICIAL_CLIENT_REQUIREMENT = "azure-messaging-webpubsubclient==1.1.0"
+# Its aio module imports aiohttp, which only its ``aio`` extra installs.
+OFFICIAL_CLIENT_REQUIREMENT = "azure-messaging-webpubsubclient[aio]==1.1.0"
 
 
 @attrs.frozen
