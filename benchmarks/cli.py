@@ -65,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         # The client libraries get an emulator of their own (their sockets stay open).
         client_emulator = _lazy(stack, lambda: EmulatorProcess(None))
+        no_delay_emulator = _lazy(stack, lambda: EmulatorProcess(None, ack_delay=0.0))
         runners: dict[str, Callable[[], BenchmarkResult | tuple[BenchmarkResult, ...]]] = {
             "sync": lambda: rest_sync.run(rest_emulator(), settings),
             "async": lambda: rest_async.run(rest_emulator(), settings),
@@ -72,7 +73,9 @@ def main(argv: list[str] | None = None) -> int:
             "import": lambda: imports.run(settings),
             "fanout": lambda: _fanout(args, out_dir, settings),
             "memory": lambda: emulator_memory.run(settings),
-            "client": lambda: client_libraries.run_work(client_emulator(), settings),
+            "client": lambda: client_libraries.run_work(
+                client_emulator(), no_delay_emulator(), settings
+            ),
             "client_memory": lambda: client_libraries.run_memory(client_emulator(), settings),
             "client_import": lambda: client_imports.run(settings),
         }
