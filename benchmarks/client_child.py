@@ -7,8 +7,9 @@ Both libraries are driven through the same public names (``WebPubSubClient``,
 ``WebPubSubClientCredential``, ``models.CallbackType`` ...), so the code measured differs only
 in the import. Each measurement is printed as one JSON line on stdout:
 
-* ``--mode work``: ``{"event": "send", "in_flight": K, "seconds": s, "cpu": s}`` for each
-  width in ``--in-flight`` (``--sends`` acked ``send_to_group`` calls; the sync face keeps K
+* ``--mode work``: ``{"event": "send", "in_flight": K, "sends": N, "seconds": s, "cpu": s}``
+  for each width in ``--in-flight`` (N = ``--serial-sends`` at 1 in flight, else ``--sends``
+  acked ``send_to_group`` calls; the sync face keeps K
   calls in flight with K threads, as the official sync client sends one at a time per
   thread), then ``--receive-rounds`` times:
   ``{"event": "receiving"}``, the parent stops this process (SIGSTOP), queues ``--backlog``
@@ -31,6 +32,7 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import ModuleType
@@ -83,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--hub", required=True)
     parser.add_argument("--mode", choices=["work", "idle"], default="work")
     parser.add_argument("--sends", type=int, default=500)
+    parser.add_argument("--serial-sends", type=int, default=100, help="sends at 1 in flight")
     parser.add_argument("--in-flight", type=int, nargs="+", default=[1, 64])
     parser.add_argument("--backlog", type=int, default=800)
     parser.add_argument("--receive-rounds", type=int, default=3)
@@ -143,6 +146,15 @@ class _Backlog:
                 self.done.set()
 
 
+def _count(args: Any, width: int) -> int:
+    """Sends to time at ``width`` in flight: fewer one at a time, where each waits its ack."""
+    return int(args.serial_sends if width == 1 else args.sends)
+
+
+def _sent(width: int, count: int, seconds: float, cpu: float) -> dict[str, Any]:
+    return {"event": "send", "in_flight": width, "sends": count, "seconds": seconds, "cpu": cpu}
+
+
 def _timed(run: Any) -> tuple[float, float]:
     wall, cpu = time.perf_counter(), time.process_time()
     run()
@@ -172,14 +184,19 @@ class _SyncRun:
             for _ in range(WARMUP_SENDS):
                 send()
             for width in self.args.in_flight:
-                if width == 1:
-                    seconds, cpu = _timed(lambda: list(map(send, range(self.args.sends))))
-                else:
-                    with ThreadPoolExecutor(width) as pool:
-                        list(pool.map(send, range(width)))  # start the threads untimed
-                        seconds, cpu = _timed(lambda: list(pool.map(send, range(self.args.sends))))
-                _emit({"event": "send", "in_flight": width, "seconds": seconds, "cpu": cpu})
+                count = _count(self.args, width)
+                seconds, cpu = self.send_many(send, width, count)
+                _emit(_sent(width, count, seconds, cpu))
         self.receive()
+
+    @staticmethod
+    def send_many(send: Callable[[int], None], width: int, count: int) -> tuple[float, float]:
+        """(seconds, CPU seconds) for ``count`` sends by ``width`` threads (this one if 1)."""
+        if width == 1:
+            return _timed(lambda: list(map(send, range(count))))
+        with ThreadPoolExecutor(width) as pool:
+            list(pool.map(send, range(width)))  # start the threads untimed
+            return _timed(lambda: list(pool.map(send, range(count))))
 
     def receive(self) -> None:
         backlog = _Backlog(self.args.backlog)
@@ -226,14 +243,15 @@ class _AioRun:
             for _ in range(WARMUP_SENDS):
                 await sender.send_to_group(GROUP, "m", text)
             for width in self.args.in_flight:
-                seconds, cpu = await self.send_many(sender, width)
-                _emit({"event": "send", "in_flight": width, "seconds": seconds, "cpu": cpu})
+                count = _count(self.args, width)
+                seconds, cpu = await self.send_many(sender, width, count)
+                _emit(_sent(width, count, seconds, cpu))
         await self.receive()
 
-    async def send_many(self, sender: Any, width: int) -> tuple[float, float]:
-        """(seconds, CPU seconds) for ``--sends`` acked sends by ``width`` tasks."""
+    async def send_many(self, sender: Any, width: int, count: int) -> tuple[float, float]:
+        """(seconds, CPU seconds) for ``count`` acked sends by ``width`` tasks."""
         text = self.models.WebPubSubDataType.TEXT
-        remaining = self.args.sends
+        remaining = count
 
         async def worker() -> None:
             nonlocal remaining

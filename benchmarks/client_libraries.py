@@ -65,10 +65,10 @@ def run_work(
                 work = _work(emulator, package, face, settings, widths, receive_rounds)
                 for event in work:
                     if event["event"] == "send":
-                        per_second = settings.client_sends / event["seconds"]
+                        per_second = event["sends"] / event["seconds"]
                         key = (name, event["in_flight"])
                         sends.setdefault(key, []).append(per_second)
-                        cpu = event["cpu"] / settings.client_sends * 1e6
+                        cpu = event["cpu"] / event["sends"] * 1e6
                         send_cpu.setdefault(key, []).append(cpu)
                     else:
                         rate = settings.client_backlog / event["seconds"]
@@ -80,7 +80,7 @@ def run_work(
         for face in FACES:
             name = f"{contender('ours', face)}, no ack delay"
             for event in _work(no_delay_emulator, "ours", face, settings, widths, 0):
-                per_second = settings.client_sends / event["seconds"]
+                per_second = event["sends"] / event["seconds"]
                 unbound.setdefault((name, event["in_flight"]), []).append(per_second)
     send_series = tuple(
         Series(name, f"acked sends/s, {width} in flight", tuple(samples))
@@ -146,7 +146,8 @@ def run_work(
     return (
         BenchmarkResult(
             name="client_send",
-            title=f"acked send_to_group, {settings.client_sends} calls x "
+            title=f"acked send_to_group, {settings.client_serial_sends} calls at 1 in flight, "
+            f"{settings.client_sends} at {widths[-1]}, x "
             f"{settings.client_rounds} rounds, json.reliable",
             series=send_series,
             checks=tuple(send_checks),
@@ -228,6 +229,8 @@ def _work(
         hub,
         "--sends",
         str(settings.client_sends),
+        "--serial-sends",
+        str(settings.client_serial_sends),
         "--in-flight",
         *map(str, widths),
         "--backlog",

@@ -28,6 +28,7 @@ class Settings:
     memory_groups: int
     warmup_calls: int
     client_sends: int
+    client_serial_sends: int
     client_rounds: int
     client_backlog: int
     client_receive_rounds: int
@@ -56,6 +57,8 @@ DEFAULT = Settings(
     memory_groups=10,
     warmup_calls=200,
     client_sends=1000,
+    # One at a time each send waits for its ack (20 ms in the emulator).
+    client_serial_sends=200,
     client_rounds=3,
     # Below the emulator's 1000-message outbound queue per connection.
     client_backlog=800,
@@ -84,6 +87,7 @@ QUICK = Settings(
     memory_groups=10,
     warmup_calls=20,
     client_sends=100,
+    client_serial_sends=50,
     client_rounds=1,
     client_backlog=300,
     client_receive_rounds=2,
