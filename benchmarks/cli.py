@@ -64,7 +64,9 @@ def main(argv: list[str] | None = None) -> int:
             stack, lambda: EmulatorProcess(_profile(args, out_dir, "profile-emulator-rest.txt"))
         )
         # The client libraries get an emulator of their own (their sockets stay open).
-        client_emulator = _lazy(stack, lambda: EmulatorProcess(None))
+        client_emulator = _lazy(
+            stack, lambda: EmulatorProcess(None, ack_delay=client_libraries.ACK_DELAY_SECONDS)
+        )
         no_delay_emulator = _lazy(stack, lambda: EmulatorProcess(None, ack_delay=0.0))
         runners: dict[str, Callable[[], BenchmarkResult | tuple[BenchmarkResult, ...]]] = {
             "sync": lambda: rest_sync.run(rest_emulator(), settings),
