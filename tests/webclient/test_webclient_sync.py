@@ -206,3 +206,17 @@ def test_open_raises_when_the_handshake_is_refused(client_url: UrlFactory) -> No
         WebPubSubClient(bad, start_timeout=5).open()
     assert "401" in str(refused.value)
     assert bad.split("access_token=")[1] not in str(refused.value)
+
+
+def test_a_burst_beyond_the_services_unacked_limit_arrives_whole_on_one_connection(
+    client_url: UrlFactory, service: WebPubSubServiceClient, record: Record
+) -> None:
+    # The emulator ends a reliable connection with 1000 unacknowledged messages; a client
+    # acknowledging only once a second would lose the rest of a fast burst.
+    client = listening(WebPubSubClient(client_url()), record)
+    with client:
+        for n in range(1200):
+            service.send_to_all(str(n), content_type="text/plain")
+        got = record.wait_for("server", 1200)
+        assert record.of("disconnected") == []
+    assert [m.data for m in got] == [str(n) for n in range(1200)]

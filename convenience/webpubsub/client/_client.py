@@ -521,7 +521,8 @@ class WebPubSubClient:
                     _LOGGER.warning("ignored a frame the subprotocol does not allow: %s", error)
                     continue
             self._handle(outputs)
-            if deadline is not None and time.monotonic() >= deadline:
+            due = session.next_deadline()
+            if due is not None and time.monotonic() >= due:
                 self._poll(connection)
 
     def _poll(self, connection: ClientConnection) -> None:

@@ -29,7 +29,7 @@ from . import _messages as m
 from ._acks import AckBook, connection_lost_error
 from ._codec import Codec
 from ._retry import RetryPolicy
-from ._sequence import ACK_INTERVAL, SequenceTracker
+from ._sequence import ACK_EVERY, ACK_INTERVAL, SequenceTracker
 
 _LOGGER = logging.getLogger("webpubsub.client")
 W = TypeVar("W")
@@ -167,8 +167,11 @@ class Session(Generic[W]):
         subprotocol does not allow."""
         message = self.codec.decode(frame)
         if isinstance(message, (m.GroupData, m.ServerData)):
-            if message.sequence_id and not self.sequence.accept(message.sequence_id):
-                return []  # a replay after a resume: already delivered
+            if message.sequence_id:
+                if not self.sequence.accept(message.sequence_id):
+                    return []  # a replay after a resume: already delivered
+                if self.sequence.since_ack >= ACK_EVERY and self._sequence_ack_due is not None:
+                    self._sequence_ack_due = now  # the face's next poll sends it
             return [_data_notification(message)]
         if isinstance(message, m.Ack):
             settled = self.acks.settle(message)

@@ -530,7 +530,8 @@ class WebPubSubClient:
                     _LOGGER.warning("ignored a frame the subprotocol does not allow: %s", error)
                     continue
                 await self._handle(outputs)
-                if deadline is not None and time.monotonic() >= deadline:
+                due = session.next_deadline()
+                if due is not None and time.monotonic() >= due:
                     await self._poll(connection)
         finally:
             self._reader = None
