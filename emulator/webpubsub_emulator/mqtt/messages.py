@@ -120,7 +120,7 @@ def publish_bytes(
 def _encode(
     message: DataMessage, level: int, qos: int, subscription_ids: tuple[int, ...]
 ) -> _Encoded:
-    topic = message.group if message.group is not None else SERVER_MESSAGES_TOPIC
+    topic = message.topic if message.topic is not None else SERVER_MESSAGES_TOPIC
     if isinstance(message, MqttMessage):
         payload, properties = message.mqtt_payload, message.forwarded
     else:

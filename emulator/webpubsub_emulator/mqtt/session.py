@@ -72,7 +72,7 @@ class MqttConnection(Connection):
     # -- outgoing -------------------------------------------------------------------------
 
     def deliver(self, message: DataMessage) -> None:
-        group = message.group
+        group = message.topic
         subscription_ids: tuple[int, ...] = ()
         if group is None:  # REST send to all / user / connection: the server topic, QoS 1
             qos = 1
