@@ -189,8 +189,8 @@ class _Link:
                 user_properties=_user_properties(mqtt_answer.get("userProperties")),
                 already_coded=True,
             )
-            if resumed:
-                session.closed = False
+            if resumed and session.writer is None and session.expiry is None:
+                self._keep_or_end(hub, session)  # its old socket was taken over above
             return
         self._open(hub, session, packet, resumed, assigned, answer)
 
@@ -263,6 +263,10 @@ class _Link:
         if properties.receive_maximum:
             session.receive_maximum = properties.receive_maximum
         session.will = packet.will
+        # The `disconnected` details describe this socket's ending from now on.
+        session.disconnect_code = None
+        session.disconnect_user_properties = None
+        session.disconnect_by_client = False
         session.ended = lambda: self._end_session(hub, session)
         self.session = session
         connack = mqtt.NO_PROPERTIES
@@ -446,13 +450,13 @@ class _Link:
         )
         if not graceful and not session.closed:
             self._publish_will(hub, session)
+        self._keep_or_end(hub, session)
+
+    def _keep_or_end(self, hub: Hub, session: MqttConnection) -> None:
+        """A session without a socket: kept for its expiry interval, or ended now."""
         if session.closed or not session.session_expiry_seconds:
             self._end_session(hub, session)
             return
-        if self.client_disconnect is None:
-            session.disconnect_code = None
-            session.disconnect_user_properties = None
-            session.disconnect_by_client = False
         loop = asyncio.get_running_loop()
         session.expiry = loop.call_later(
             session.session_expiry_seconds, self._end_session, hub, session
