@@ -112,3 +112,13 @@ def test_bad_packets_after_connect_get_a_disconnect(
     packet = mqtt.decode(frames[0][0], frames[0][2:], 5)
     assert isinstance(packet, mqtt.Disconnect) and packet.code == reason, name
     assert code == 1000
+
+
+def test_keep_alive_timeout_disconnects(world: MqttWorld) -> None:
+    with _open(world) as ws:
+        ws.send(_connect(5, "quiet", keep_alive=1))
+        assert ws.recv(WAIT_SECONDS)[3] == 0  # accepted
+        frames, code = _closed_with(ws)  # silent for 1.5 keep-alive periods
+    packet = mqtt.decode(frames[0][0], frames[0][2:], 5)
+    assert isinstance(packet, mqtt.Disconnect) and packet.code == 0x8D
+    assert code == 1000

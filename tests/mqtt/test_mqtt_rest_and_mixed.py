@@ -92,3 +92,19 @@ def test_close_connection_sends_disconnect(world: MqttWorld, version: str) -> No
         assert code == 0x98  # administrative action
         assert properties.ReasonString == "maintenance"
     assert not world.service.connection_exists(client.client_id)
+
+
+def test_odata_filters_and_permissions_treat_mqtt_connections_alike(
+    world: MqttWorld, version: str
+) -> None:
+    ann = world.connected(version, user_id="ann")
+    bob = world.connected(version, user_id="bob")
+    world.service.send_to_all("for ann", content_type="text/plain", filter="userId eq 'ann'")
+    world.service.send_to_all(
+        "not bob", content_type="text/plain", filter=f"connectionId ne '{bob.client_id}'"
+    )
+    assert [ann.receive().payload, ann.receive().payload] == [b"for ann", b"not bob"]
+    world.service.grant_permission("sendToGroup", bob.client_id, target_name="news")
+    assert world.service.check_permission("sendToGroup", bob.client_id, target_name="news")
+    assert bob.publish("news", b"granted") == 0
+    assert bob.nothing_more() and ann.nothing_more()
