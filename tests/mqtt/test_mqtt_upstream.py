@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -12,6 +13,8 @@ from webpubsub.events import (
     ConnectResponse,
     DisconnectedRequest,
     EventHandlerError,
+    UserEventRequest,
+    UserEventResponse,
     WebPubSubEventHandler,
 )
 
@@ -87,3 +90,33 @@ def test_connect_refused_with_an_mqtt_code(
     if version == "5.0":
         assert client.connack_properties.ReasonString == "banned by server"
     assert world.server.service.connection_ids(world.hub) == []
+
+
+def test_user_event_round_trip(
+    world: MqttWorld, version: str, events: Events, serve_asgi: Callable[[AsgiApp], str]
+) -> None:
+    async def on_user_event(request: UserEventRequest) -> UserEventResponse:
+        events.record("user", request)
+        return UserEventResponse({"length": len(request.data)}, "json")
+
+    _handler(world, events, serve_asgi, on_user_event=on_user_event)
+    client = world.connected(version)
+    properties = None
+    if version == "5.0":
+        properties = Properties(PacketTypes.PUBLISH)
+        properties.ContentType = "text/plain"
+        properties.CorrelationData = b"req-1"
+        properties.UserProperty = ("trace", "t1")
+    assert client.publish("$webpubsub/server/events/echo", b"ping", properties=properties) == 0
+    request: UserEventRequest = events.next("user")
+    assert request.context.event_name == "echo"
+    if version == "5.0":
+        assert (request.data, request.data_type) == ("ping", "text")
+    else:  # no content type in MQTT 3.1.1: binary
+        assert (request.data, request.data_type) == (b"ping", "binary")
+    answer = client.receive()
+    assert answer.topic == "$webpubsub/server/events/echo/succeeded"
+    assert json.loads(answer.payload) == {"length": 4}
+    if version == "5.0":
+        assert answer.properties.CorrelationData == b"req-1"
+        assert ("azure-status-code", "200") in answer.properties.UserProperty

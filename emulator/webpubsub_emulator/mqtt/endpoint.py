@@ -28,6 +28,7 @@ from ..outbound import transport_aborter
 from ..roles import JOIN_LEAVE_GROUP, SEND_TO_GROUP
 from ..state import Hub, Service
 from ..upstream import Upstream
+from ..upstream.caller import UpstreamResult
 from ..upstream.dispatch import ConnectRefused
 from . import codes, rules
 from .messages import MqttMessage
@@ -347,7 +348,9 @@ class _Link:
             self._fatal(refusal.code, refusal.reason)
             return
         code = codes.SUCCESS
-        if packet.qos == 2 and packet.packet_id in session.received_qos2:
+        if packet.topic.startswith(rules.SERVER_EVENTS_PREFIX):
+            code = self._user_event(session, hub, packet)
+        elif packet.qos == 2 and packet.packet_id in session.received_qos2:
             pass  # a resent QoS 2 message: delivered once already
         elif packet.topic.startswith("$") or not session.permissions.may(
             SEND_TO_GROUP, packet.topic
@@ -368,6 +371,37 @@ class _Link:
             return
         kind = mqtt.PacketType.PUBACK if packet.qos == 1 else mqtt.PacketType.PUBREC
         session.send_packet(mqtt.PubAck(packet.packet_id, kind, code))
+
+    def _user_event(self, session: MqttConnection, hub: Hub, packet: mqtt.Publish) -> int:
+        """A PUBLISH to ``$webpubsub/server/events/<event>``: a request to the event
+        handler, whose answer comes back on ``.../<event>/succeeded`` or ``/failed``."""
+        event = packet.topic[len(rules.SERVER_EVENTS_PREFIX) :]
+        if not event or "/" in event:
+            return codes.TOPIC_NAME_INVALID
+        properties = packet.properties
+        headers = {f"mqtt-{name}": value for name, value in properties.user_properties}
+        # No content type (always so in MQTT 3.1.1) means binary, as between protocols.
+        content_type = properties.content_type or "application/octet-stream"
+        request = (packet.payload, content_type, headers)
+
+        def reply(result: UpstreamResult) -> None:
+            outcome = "succeeded" if result.ok else "failed"
+            user = [(k[5:], v) for k, v in result.headers.items() if k.lower().startswith("mqtt-")]
+            user.append(("azure-status-code", str(result.status)))
+            answer = mqtt.Publish(
+                f"{packet.topic}/{outcome}",
+                result.body,
+                min(packet.qos, 1),
+                properties=mqtt.Properties(
+                    content_type=result.headers.get("content-type"),
+                    correlation_data=properties.correlation_data,
+                    user_properties=tuple(user),
+                ),
+            )
+            session.deliver(MqttMessage(answer, level=mqtt.MQTT_5, sender="", from_user_id=None))
+
+        self.upstream.mqtt_user_event(hub, session, event, request, reply)
+        return codes.SUCCESS
 
     def _ack(self, session: MqttConnection, packet: mqtt.PubAck) -> None:
         kind = packet.kind
