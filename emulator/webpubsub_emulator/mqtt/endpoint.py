@@ -190,8 +190,8 @@ class _Link:
                 user_properties=_user_properties(mqtt_answer.get("userProperties")),
                 already_coded=True,
             )
-            if resumed and session.writer is None and session.expiry is None:
-                self._keep_or_end(hub, session)  # its old socket was taken over above
+            if resumed:
+                self._keep_or_end(hub, session)  # kept as if this socket had not come
             return
         self._open(hub, session, packet, resumed, assigned, answer)
 
@@ -213,12 +213,12 @@ class _Link:
         if existing.writer is not None:
             existing.disconnect(codes.SESSION_TAKEN_OVER, "another connection took the session")
             existing.detach()
+        if existing.expiry is not None:  # this socket owns the session now (or ends it)
+            existing.expiry.cancel()
+            existing.expiry = None
         if end:
             hub.remove(existing)
             existing.closed = True
-            if existing.expiry is not None:
-                existing.expiry.cancel()
-                existing.expiry = None
             self.upstream.disconnected(
                 hub, existing, "another connection took the session", _disconnect_fields(existing)
             )
