@@ -56,12 +56,18 @@ class Paho:
         self.client.on_subscribe = self._on_subscribe
         self.client.on_unsubscribe = lambda _c, _u, mid, _codes, _p: self.unsubacks.put(mid)
         self.client.on_publish = lambda _c, _u, mid, code, _p: self.pubacks.put((mid, _int(code)))
-        self.client.on_disconnect = lambda _c, _u, _f, code, props: self.disconnects.put(
-            (_int(code), props)
-        )
+        self.client.on_disconnect = self._on_disconnect
 
+    # A refused or ended connection stops paho's thread: no automatic reconnect (which would
+    # race the test's checks), and no one-second reconnect wait at teardown.
     def _on_connect(self, _c: Any, _u: Any, flags: Any, code: ReasonCode, props: Any) -> None:
+        if _int(code):
+            self.client.loop_stop()
         self.connacks.put((_int(code), bool(flags.session_present), props))
+
+    def _on_disconnect(self, _c: Any, _u: Any, _f: Any, code: ReasonCode, props: Any) -> None:
+        self.client.loop_stop()
+        self.disconnects.put((_int(code), props))
 
     def _on_subscribe(self, _c: Any, _u: Any, _mid: int, codes: list[Any], _p: Any) -> None:
         self.subacks.put([_int(code) for code in codes])

@@ -101,7 +101,7 @@ _ACKS = [
 
 
 @pytest.mark.parametrize("level", [mqtt.MQTT_3_1_1, mqtt.MQTT_5])
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(data=st.data())
 def test_round_trip_through_a_stream(level: int, data: st.DataObject) -> None:
     sent = data.draw(st.lists(packets(level), min_size=1, max_size=4))
@@ -115,7 +115,7 @@ def test_round_trip_through_a_stream(level: int, data: st.DataObject) -> None:
     assert received == sent
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(first=st.integers(0, 255), body=st.binary(max_size=60), level=st.sampled_from([4, 5]))
 def test_arbitrary_bytes_raise_only_codec_errors(first: int, body: bytes, level: int) -> None:
     with contextlib.suppress(
