@@ -151,3 +151,18 @@ def test_a_subscriber_that_never_acknowledges_is_closed_with_quota_exceeded(
     assert isinstance(packet, mqtt.Disconnect) and packet.code == 0x97  # quota exceeded
     assert code == 1000
     assert not world.service.connection_exists("stalled")
+
+
+def test_packets_over_the_clients_maximum_packet_size_are_not_sent(world: MqttWorld) -> None:
+    small_packets = mqtt.Properties(maximum_packet_size=64)
+    with _open(world) as ws:
+        ws.send(_connect(5, "tiny", properties=small_packets))
+        assert ws.recv(WAIT_SECONDS)[3] == 0
+        ws.send(mqtt.encode(mqtt.Subscribe(1, (mqtt.Subscription("t", 0),)), 5))
+        assert ws.recv(WAIT_SECONDS)[0] >> 4 == mqtt.PacketType.SUBACK
+        world.service.send_to_group("t", "x" * 100, content_type="text/plain")
+        world.service.send_to_group("t", "fits", content_type="text/plain")
+        frame = ws.recv(WAIT_SECONDS)
+    assert isinstance(frame, bytes)
+    packet = mqtt.decode(frame[0], frame[2:], 5)
+    assert isinstance(packet, mqtt.Publish) and packet.payload == b"fits"

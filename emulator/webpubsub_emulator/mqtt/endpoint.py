@@ -24,7 +24,7 @@ from ..connection import AsgiSend, SocketWriter
 from ..encoded_paths import path_param
 from ..errors import ServiceError
 from ..frames import Protocol
-from ..outbound import transport_aborter
+from ..outbound import MAX_QUEUED_MESSAGES, transport_aborter
 from ..roles import JOIN_LEAVE_GROUP, SEND_TO_GROUP
 from ..state import Hub, Service
 from ..upstream import Upstream
@@ -262,7 +262,8 @@ class _Link:
         session.level = self.level
         session.session_expiry_seconds = min(requested, rules.MAX_SESSION_EXPIRY_SECONDS)
         if properties.receive_maximum:
-            session.receive_maximum = properties.receive_maximum
+            session.receive_maximum = min(properties.receive_maximum, MAX_QUEUED_MESSAGES)
+        session.maximum_packet_size = properties.maximum_packet_size
         session.will = packet.will
         # The `disconnected` details describe this socket's ending from now on.
         session.disconnect_code = None

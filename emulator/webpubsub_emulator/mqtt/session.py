@@ -51,7 +51,11 @@ class MqttConnection(Connection):
         super().__init__(client_id, user_id, Protocol.MQTT, roles, None)
         self.level = level
         self.subscriptions: dict[str, SubscriptionOptions] = {}
+        # QoS 1 and 2 deliveries unacknowledged at once: the client's Receive Maximum, at
+        # most the emulator's per-connection bound (which keeps packet ids available).
         self.receive_maximum = MAX_QUEUED_MESSAGES
+        # The client's Maximum Packet Size (MQTT 5.0): larger PUBLISH packets are dropped.
+        self.maximum_packet_size: int | None = None
         self.session_expiry_seconds = 0
         self.will: mqtt.Will | None = None
         # Incoming QoS 2 packet ids delivered but not yet released (PUBREL).
@@ -84,7 +88,7 @@ class MqttConnection(Connection):
                 qos = options.qos
             if options.subscription_id is not None and self.level == mqtt.MQTT_5:
                 subscription_ids = (options.subscription_id,)
-        if self.writer is None or (qos and len(self._inflight) >= self.receive_maximum):
+        if self.writer is None or (qos and self._unacknowledged() >= self.receive_maximum):
             if qos and not self.closed:
                 self._queue((message, qos, subscription_ids))
             return
@@ -107,12 +111,23 @@ class MqttConnection(Connection):
     ) -> None:
         writer = self.writer
         assert writer is not None
-        if qos and packet_id is None:
+        new_id = qos and packet_id is None
+        if new_id:
             packet_id = self._allocate_packet_id()
+        event = publish_event(message, self.level, qos, packet_id, subscription_ids, dup)
+        limit = self.maximum_packet_size
+        if limit is not None and len(event["bytes"]) > limit:
+            self._inflight.pop(packet_id or 0, None)
+            return  # MQTT 5.0: a packet the client cannot take is not sent
+        if new_id:
+            assert packet_id is not None
             self._inflight[packet_id] = (message, qos, subscription_ids)
-        writer.push(publish_event(message, self.level, qos, packet_id, subscription_ids, dup))
+        writer.push(event)
         if writer.overflowed:
             self._evicted("the connection is not reading its messages fast enough")
+
+    def _unacknowledged(self) -> int:
+        return len(self._inflight) + len(self._released)
 
     def _allocate_packet_id(self) -> int:
         # In flight plus released stay below 65,535 (the receive maximum bounds them), so a
@@ -160,7 +175,7 @@ class MqttConnection(Connection):
 
     def _drain(self) -> None:
         while self._waiting and self.writer is not None:
-            if self._waiting[0][1] and len(self._inflight) >= self.receive_maximum:
+            if self._waiting[0][1] and self._unacknowledged() >= self.receive_maximum:
                 return
             self._send(*self._waiting.popleft())
 
