@@ -76,3 +76,25 @@ def test_no_local_subscription_skips_own_publishes(world: MqttWorld) -> None:
     assert other.publish("chat", b"theirs") == 0
     assert client.receive().payload == b"theirs"
     assert client.nothing_more()
+
+
+def test_mqtt5_properties_reach_mqtt5_subscribers(world: MqttWorld) -> None:
+    subscriber = world.connected("5.0", roles=ROLES)
+    assert subscriber.subscribe("rpc") == [1]
+    old_style = world.connected("3.1.1", roles=ROLES)
+    assert old_style.subscribe("rpc") == [1]
+    publisher = world.connected("5.0", roles=ROLES)
+    properties = Properties(PacketTypes.PUBLISH)
+    properties.UserProperty = [("a", "1"), ("a", "2")]
+    properties.ContentType = "application/json"
+    properties.PayloadFormatIndicator = 1
+    properties.ResponseTopic = "rpc/replies"
+    properties.CorrelationData = b"\x01\x02"
+    properties.MessageExpiryInterval = 60
+    assert publisher.publish("rpc", b'{"q": 1}', properties=properties) == 0
+    got = subscriber.receive().properties
+    assert got.UserProperty == [("a", "1"), ("a", "2")]
+    assert (got.ContentType, got.PayloadFormatIndicator) == ("application/json", 1)
+    assert (got.ResponseTopic, got.CorrelationData) == ("rpc/replies", b"\x01\x02")
+    assert 0 < got.MessageExpiryInterval <= 60
+    assert old_style.receive().payload == b'{"q": 1}'  # 3.1.1 gets the payload only
