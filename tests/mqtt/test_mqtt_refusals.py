@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from webpubsub import _mqtt as mqtt
+from websockets.exceptions import InvalidStatus
+from websockets.sync.client import connect
+from websockets.typing import Subprotocol
 
 from .conftest import MqttWorld, Paho
 
@@ -62,3 +66,11 @@ def test_wildcard_and_shared_subscriptions_are_refused(world: MqttWorld, version
     assert client.subscribe("a/#") == [WILDCARD[version]]
     assert client.subscribe("$share/g/a") == [SHARED[version]]
     assert world.server.service.groups_of(world.hub, client.client_id) == set()
+
+
+def test_the_endpoint_needs_the_mqtt_subprotocol(world: MqttWorld) -> None:
+    for offered in ([], [Subprotocol("json.webpubsub.azure.v1")]):
+        with pytest.raises(InvalidStatus) as refused:
+            connect(world.url(), subprotocols=offered or None)
+        assert refused.value.response.status_code == 400
+    assert "s3cret" not in repr(mqtt.Connect("c", password=b"s3cret"))

@@ -59,7 +59,8 @@ class Connect:
     clean_start: bool = True
     keep_alive: int = 60
     username: str | None = None
-    password: bytes | None = None
+    # Kept out of the repr: it may be a credential.
+    password: bytes | None = attrs.field(default=None, repr=False)
     will: Will | None = None
     properties: Properties = NO_PROPERTIES
     protocol_name: str = "MQTT"
