@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import queue
 from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from paho.mqtt.packettypes import PacketTypes
@@ -18,6 +20,7 @@ from webpubsub.events import (
     WebPubSubEventHandler,
 )
 
+from ..conftest import StartHttpServer
 from ..events.conftest import AsgiApp, Events, events, serve_asgi
 from .conftest import MqttWorld
 
@@ -120,3 +123,35 @@ def test_user_event_round_trip(
     if version == "5.0":
         assert answer.properties.CorrelationData == b"req-1"
         assert ("azure-status-code", "200") in answer.properties.UserProperty
+
+
+def test_events_carry_the_mqtt_cloudevents_extension(
+    loopback_http_server: StartHttpServer, world: MqttWorld
+) -> None:
+    seen: queue.Queue[dict[str, str]] = queue.Queue()
+
+    class Recorder(BaseHTTPRequestHandler):
+        def do_OPTIONS(self) -> None:  # abuse protection
+            self.send_response(200)
+            self.send_header("WebHook-Allowed-Origin", "*")
+            self.end_headers()
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("content-length", 0)))
+            seen.put({k.lower(): v for k, v in self.headers.items()})
+            self.send_response(204)
+            self.end_headers()
+
+    world.server.set_event_handlers(world.hub, loopback_http_server(Recorder) + "/{event}")
+    client = world.connected("5.0")
+    connect_headers, connected_headers = seen.get(timeout=10), seen.get(timeout=10)
+    physical = connect_headers["ce-physicalconnectionid"]
+    assert (
+        connect_headers["ce-source"]
+        == f"/hubs/{world.hub.lower()}/client/{client.client_id}/{physical}"
+    )
+    assert connect_headers["ce-subprotocol"] == "mqtt"
+    assert "ce-sessionid" not in connect_headers  # no session yet at connect
+    assert connected_headers["ce-eventname"] == "connected"
+    assert connected_headers["ce-physicalconnectionid"] == physical
+    assert connected_headers["ce-sessionid"]

@@ -90,6 +90,7 @@ class _Link:
         self.last_heard = time.monotonic()
         self.keep_alive_timer: asyncio.TimerHandle | None = None
         self.client_disconnect: mqtt.Disconnect | None = None
+        self.physical_connection_id = uuid.uuid4().hex
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -168,6 +169,8 @@ class _Link:
         else:
             session = MqttConnection(client_id, identity.user_id, identity.roles, self.level)
             hub.add(session, identity.groups)
+        previous_socket = session.physical_connection_id
+        session.physical_connection_id = self.physical_connection_id
         answer: dict[str, Any] = {}
         try:
             await self.upstream.connect(
@@ -191,6 +194,7 @@ class _Link:
                 already_coded=True,
             )
             if resumed:
+                session.physical_connection_id = previous_socket
                 self._keep_or_end(hub, session)  # kept as if this socket had not come
             return
         self._open(hub, session, packet, resumed, assigned, answer)

@@ -9,6 +9,7 @@ per-connection bounds.
 
 from __future__ import annotations
 
+import uuid
 from collections import deque
 from collections.abc import Callable, Iterable
 
@@ -71,6 +72,9 @@ class MqttConnection(Connection):
         self._waiting: deque[_Delivery] = deque()
         self._next_packet_id = 1
         self._close_code = codes.ADMINISTRATIVE_ACTION  # of a DISCONNECT the service sends
+        # CloudEvents ids: one per session, one per socket (set by the endpoint).
+        self.session_id = uuid.uuid4().hex
+        self.physical_connection_id = ""
 
     # -- outgoing -------------------------------------------------------------------------
 
@@ -144,6 +148,18 @@ class MqttConnection(Connection):
         if self.writer is not None:
             data = mqtt.encode(packet, self.level)
             self.writer.push({"type": "websocket.send", "bytes": data})
+
+    def event_headers(self, hub: str, event: str) -> dict[str, str]:
+        """The MQTT CloudEvents extension: ``ce-physicalConnectionId`` (also in
+        ``ce-source``) and, after ``connect``, ``ce-sessionId``."""
+        physical = self.physical_connection_id
+        headers = {
+            "ce-source": f"/hubs/{hub}/client/{self.connection_id}/{physical}",
+            "ce-physicalConnectionId": physical,
+        }
+        if event != "connect":
+            headers["ce-sessionId"] = self.session_id
+        return headers
 
     def send_control(self, message: dict[str, object]) -> None:
         """Web PubSub system and ack messages have no MQTT form: nothing is sent."""

@@ -313,6 +313,7 @@ class Upstream:
             origin=record.origin,
             access_keys=self._access_keys,
         )
+        headers.update(connection.event_headers(hub.name, event))
         if content_type is not None:
             headers["Content-Type"] = content_type
         if extra_headers:
