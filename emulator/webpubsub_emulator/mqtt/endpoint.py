@@ -290,6 +290,7 @@ class _Link:
                     else None
                 ),
                 assigned_client_identifier=session.connection_id if assigned else None,
+                receive_maximum=MAX_QUEUED_MESSAGES,
                 retain_available=0,
                 maximum_packet_size=MAX_PACKET_BYTES,
                 topic_alias_maximum=0,
@@ -351,6 +352,17 @@ class _Link:
         refusal = rules.check_topic_name(packet.topic)
         if refusal is not None:
             self._fatal(refusal.code, refusal.reason)
+            return
+        waiting = session.received_qos2
+        if (
+            packet.qos == 2
+            and packet.packet_id not in waiting
+            and len(waiting) >= MAX_QUEUED_MESSAGES
+        ):
+            self._fatal(
+                codes.RECEIVE_MAXIMUM_EXCEEDED,
+                f"more than {MAX_QUEUED_MESSAGES} QoS 2 messages are waiting for their PUBREL",
+            )
             return
         code = codes.SUCCESS
         if packet.topic.startswith(rules.SERVER_EVENTS_PREFIX):
