@@ -66,7 +66,9 @@ def test_connect_event_has_the_mqtt_fields(
     assert "s3cret" not in repr(request.mqtt)
     assert request.mqtt.user_properties == ((("site", "lab"),) if version == "5.0" else ())
     assert request.claims["sub"] == ["dev"]
-    events.next("connected")
+    assert request.context.physical_connection_id and request.context.session_id is None
+    connected = events.next("connected")
+    assert connected.context.session_id  # the session exists from `connected` on
     # The handler's answer took effect: a role and a subscription.
     assert world.server.service.groups_of(world.hub, client.client_id) == {"from-handler"}
     world.service.send_to_group("from-handler", "hi", content_type="text/plain")

@@ -241,6 +241,8 @@ def _context(
         subprotocol=headers.get("ce-subprotocol") or None,
         origin=headers.get("webhook-request-origin", ""),
         states=_decode_states(headers.get("ce-connectionstate", "")),
+        physical_connection_id=headers.get("ce-physicalconnectionid") or None,
+        session_id=headers.get("ce-sessionid") or None,
     )
 
 

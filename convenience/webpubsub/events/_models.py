@@ -33,6 +33,10 @@ class ConnectionContext:
     ``states`` is the connection state (``ce-connectionState``): read it, change it with
     ``set_state`` / ``clear_states`` (or mutate the dict); a change is sent back with the
     answer and arrives with this connection's later events. Values must be JSON-encodable.
+
+    MQTT clients only (else None): ``physical_connection_id`` names the WebSocket the event
+    came through; ``session_id`` the MQTT session (absent at ``connect``, which comes
+    before the session). Their format may change: compare them, do not parse them.
     """
 
     hub: str
@@ -42,6 +46,8 @@ class ConnectionContext:
     subprotocol: str | None
     origin: str
     states: dict[str, JSONValue]
+    physical_connection_id: str | None = None
+    session_id: str | None = None
 
     def set_state(self, key: str, value: JSONValue) -> None:
         """Set one connection-state entry (JSON-encodable ``value``)."""
