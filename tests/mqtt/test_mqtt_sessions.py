@@ -98,3 +98,20 @@ def test_mqtt5_properties_reach_mqtt5_subscribers(world: MqttWorld) -> None:
     assert (got.ResponseTopic, got.CorrelationData) == ("rpc/replies", b"\x01\x02")
     assert 0 < got.MessageExpiryInterval <= 60
     assert old_style.receive().payload == b'{"q": 1}'  # 3.1.1 gets the payload only
+
+
+def test_a_delayed_will_goes_out_when_the_kept_session_ends(world: MqttWorld) -> None:
+    watcher = world.connected("5.0", roles=ROLES)
+    assert watcher.subscribe("status") == [1]
+    dying = world.client("5.0", "delayed", clean=False, roles=ROLES)
+    will_properties = Properties(PacketTypes.WILLMESSAGE)
+    will_properties.WillDelayInterval = 600
+    dying.client.will_set("status", b"gone for good", qos=1, properties=will_properties)
+    assert dying.connect(_expiry(30)) == 0
+    dying.client.loop_stop()
+    dying.client.socket().close()  # dropped: the will waits out its delay in the session
+    world.service.send_to_group("status", "marker", content_type="text/plain")
+    assert watcher.receive().payload == b"marker"
+    world.service.close_connection("delayed")  # the session ends before the delay
+    got = watcher.receive()
+    assert (got.topic, got.payload) == ("status", b"gone for good")

@@ -268,6 +268,9 @@ class _Link:
         if properties.receive_maximum:
             session.receive_maximum = min(properties.receive_maximum, MAX_QUEUED_MESSAGES)
         session.maximum_packet_size = properties.maximum_packet_size
+        if session.will_timer is not None:  # resumed within the will's delay: no will
+            session.will_timer.cancel()
+            session.will_timer = None
         session.will = packet.will
         # The `disconnected` details describe this socket's ending from now on.
         session.disconnect_code = None
@@ -499,9 +502,23 @@ class _Link:
         graceful = self.client_disconnect is not None and (
             self.client_disconnect.code != codes.DISCONNECT_WITH_WILL
         )
-        if not graceful and not session.closed:
-            self._publish_will(hub, session)
+        if not graceful:  # also when the service closed it (MQTT 5.0 section 3.1.2.5)
+            self._will_after_delay(hub, session)
         self._keep_or_end(hub, session)
+
+    def _will_after_delay(self, hub: Hub, session: MqttConnection) -> None:
+        """Publish the will now, or after its MQTT 5.0 Will Delay Interval unless the
+        session is resumed first (or ends first: then it goes out with the session's end)."""
+        will = session.will
+        if will is None:
+            return
+        delay = will.properties.will_delay_interval or 0
+        if not delay or not session.session_expiry_seconds:
+            self._publish_will(hub, session)
+            return
+        session.will_timer = asyncio.get_running_loop().call_later(
+            delay, self._publish_will, hub, session
+        )
 
     def _keep_or_end(self, hub: Hub, session: MqttConnection) -> None:
         """A session without a socket: kept for its expiry interval, or ended now."""
@@ -514,6 +531,9 @@ class _Link:
         )
 
     def _publish_will(self, hub: Hub, session: MqttConnection) -> None:
+        if session.will_timer is not None:
+            session.will_timer.cancel()
+            session.will_timer = None
         will = session.will
         if will is None or not session.permissions.may(SEND_TO_GROUP, will.topic):
             return
@@ -529,13 +549,15 @@ class _Link:
         hub.send_to_group(will.topic, message, (), None)
 
     def _end_session(self, hub: Hub, session: MqttConnection) -> None:
+        if session.writer is not None:
+            return  # resumed meanwhile
         if session.expiry is not None:
             session.expiry.cancel()
             session.expiry = None
+        if session.will_timer is not None:  # the session ends before the will's delay
+            self._publish_will(hub, session)
         if hub.connections.get(session.connection_id) is session:
             hub.remove(session)
-        if session.writer is not None:
-            return  # resumed meanwhile
         self.upstream.disconnected(hub, session, session.close_reason, _disconnect_fields(session))
         self.service.release(hub)
 

@@ -9,6 +9,7 @@ per-connection bounds.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -59,6 +60,8 @@ class MqttConnection(Connection):
         self.maximum_packet_size: int | None = None
         self.session_expiry_seconds = 0
         self.will: mqtt.Will | None = None
+        # A will waiting out its MQTT 5.0 Will Delay Interval (set by the endpoint).
+        self.will_timer: asyncio.TimerHandle | None = None
         # Incoming QoS 2 packet ids delivered but not yet released (PUBREL).
         self.received_qos2: set[int] = set()
         # Set by the endpoint: ends a session that has no socket (REST close, eviction).
