@@ -75,6 +75,12 @@ def test_refused_connect_codes_per_version(world: MqttWorld) -> None:
             ws.send(data)
             frames, _code = _closed_with(ws)
         assert frames == [connack]
+    with _open(world) as ws:
+        enhanced = mqtt.Properties(authentication_method="SCRAM-SHA-1")
+        ws.send(_connect(5, "scram", properties=enhanced))
+        frames, _code = _closed_with(ws)
+    packet = mqtt.decode(frames[0][0], frames[0][2:], 5)
+    assert isinstance(packet, mqtt.ConnAck) and packet.code == 0x8C  # bad auth method
     will = mqtt.Will("   ", b"x")
     with _open(world) as ws:
         ws.send(_connect(5, will=will))

@@ -59,6 +59,12 @@ def check_connect(packet: mqtt.Connect) -> Refusal | None:
             f"keep-alive {packet.keep_alive} s is invalid: MQTT 3.1.1 clients must use "
             f"{KEEP_ALIVE_RANGE_V311.start} to {KEEP_ALIVE_RANGE_V311.stop - 1} seconds",
         )
+    if packet.properties.authentication_method is not None:
+        return Refusal(
+            codes.BAD_AUTHENTICATION_METHOD,
+            f"authentication method {packet.properties.authentication_method!r} is not "
+            "supported: the service takes an access token (or the event handler decides)",
+        )
     will = packet.will
     if will is not None:
         if not will.topic.strip() or len(will.topic) > MAX_WILL_TOPIC_LENGTH:
