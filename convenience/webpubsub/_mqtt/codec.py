@@ -65,6 +65,11 @@ class PacketStream:
         self._buffer = bytearray()
         self._max = max_packet_size
 
+    @property
+    def empty(self) -> bool:
+        """No partial packet is waiting for more bytes."""
+        return not self._buffer
+
     def feed(self, data: bytes) -> list[tuple[int, bytes]]:
         """Add ``data``; return each complete packet as (first byte, body after the
         remaining length). Raises MalformedPacket or PacketTooLarge."""

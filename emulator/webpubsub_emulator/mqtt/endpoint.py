@@ -43,6 +43,8 @@ MAX_PACKET_BYTES = 1024 * 1024
 # WebSocket close codes after a broken protocol (RFC 6455 section 7.4.1).
 _WS_PROTOCOL_ERROR = 1002
 _WS_TOO_BIG = 1009
+# A PUBACK without reason code or properties: type 4, flags 0, remaining length 2.
+_PUBACK_HEAD = bytes([mqtt.PacketType.PUBACK << 4, 2])
 
 
 class MqttEndpoint:
@@ -106,6 +108,16 @@ class _Link:
                 self._fatal(codes.PROTOCOL_ERROR, "MQTT packets must travel in binary frames")
                 continue
             self.last_heard = time.monotonic()
+            session = self.session
+            # One plain PUBACK, nearly every frame a QoS 1 subscriber sends: skip the codec.
+            if (
+                session is not None
+                and len(data) == 4
+                and data[:2] == _PUBACK_HEAD
+                and self.stream.empty
+            ):
+                session.puback(int.from_bytes(data[2:], "big"))
+                continue
             try:
                 for first, body in self.stream.feed(data):
                     if self.ending:
