@@ -75,6 +75,7 @@ def run_token(args: argparse.Namespace) -> int:
         roles=args.roles,
         groups=args.groups,
         minutes_to_expire=args.minutes,
+        client_protocol=args.client_protocol,
         url_only=args.url_only,
     )
     return 0

@@ -188,6 +188,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=MINUTES_TO_EXPIRE_DEFAULT,
         help=f"lifetime in minutes (default: {MINUTES_TO_EXPIRE_DEFAULT})",
     )
+    token.add_argument(
+        "--client-protocol",
+        choices=["default", "mqtt", "socketio"],
+        default="default",
+        help="endpoint the URL points at: /client (default), /clients/mqtt for MQTT clients "
+        "or /clients/socketio",
+    )
     token.add_argument("--url-only", action="store_true", help="print only the client URL")
     token.set_defaults(handler=_commands.run_token)
 
