@@ -39,6 +39,8 @@ class Protocol(enum.Enum):
     RELIABLE_JSON = "json.reliable.webpubsub.azure.v1"
     PROTOBUF = "protobuf.webpubsub.azure.v1"
     RELIABLE_PROTOBUF = "protobuf.reliable.webpubsub.azure.v1"
+    # Only on the MQTT endpoint (``/clients/mqtt/hubs/{hub}``), never negotiated on /client.
+    MQTT = "mqtt"
 
     @property
     def is_json(self) -> bool:
@@ -59,7 +61,7 @@ def negotiate(offered: list[str]) -> Protocol | None:
         return Protocol.RAW
     for name in offered:
         for protocol in Protocol:
-            if protocol is Protocol.RAW:
+            if protocol in (Protocol.RAW, Protocol.MQTT):
                 continue
             if name.lower() == protocol.value:
                 return protocol

@@ -1,0 +1,207 @@
+"""An MQTT session as a hub connection: the client id is its connection id, its topic
+subscriptions are its groups, and its outgoing data messages are PUBLISH packets.
+
+QoS 1 and 2 deliveries wait in flight until acknowledged (at most the client's Receive
+Maximum at once, the rest queue behind them), are sent again with DUP set when a client
+resumes the session, and queue while a kept session has no socket, within the emulator's
+per-connection bounds.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable
+
+import attrs
+from webpubsub import _mqtt as mqtt
+
+from ..connection import Connection, SocketWriter
+from ..frames import EXPIRES_AT, DataMessage, Protocol, SendEvent
+from ..outbound import MAX_QUEUED_MESSAGES
+from . import codes
+from .messages import MqttMessage, publish_bytes
+
+#: WebSocket close code after an MQTT-level ending (the DISCONNECT, if any, says why).
+MQTT_CLOSE_CODE = 1000
+
+
+@attrs.frozen
+class SubscriptionOptions:
+    """How a topic was subscribed; REST group additions and token groups use the default."""
+
+    qos: int = 1
+    no_local: bool = False
+    subscription_id: int | None = None
+
+
+DEFAULT_OPTIONS = SubscriptionOptions()
+
+
+@attrs.frozen
+class _Delivery:
+    message: DataMessage
+    qos: int
+    subscription_ids: tuple[int, ...]
+
+
+class MqttConnection(Connection):
+    """One MQTT session (also a ``Connection`` of its hub)."""
+
+    def __init__(
+        self, client_id: str, user_id: str | None, roles: Iterable[str], level: int
+    ) -> None:
+        super().__init__(client_id, user_id, Protocol.MQTT, roles, None)
+        self.level = level
+        self.subscriptions: dict[str, SubscriptionOptions] = {}
+        self.receive_maximum = MAX_QUEUED_MESSAGES
+        self.session_expiry_seconds = 0
+        self.will: mqtt.Will | None = None
+        # Incoming QoS 2 packet ids delivered but not yet released (PUBREL).
+        self.received_qos2: set[int] = set()
+        # Set by the endpoint: ends a session that has no socket (REST close, eviction).
+        self.ended: Callable[[], None] | None = None
+        # The last DISCONNECT sent or received (for the `disconnected` event).
+        self.disconnect_code: int | None = None
+        self.disconnect_user_properties: mqtt.UserProperties | None = None
+        self.disconnect_by_client = False
+        self._inflight: dict[int, _Delivery] = {}
+        self._released: set[int] = set()  # outgoing QoS 2 ids with PUBREL sent
+        self._waiting: deque[_Delivery] = deque()
+        self._next_packet_id = 1
+
+    # -- outgoing -------------------------------------------------------------------------
+
+    def deliver(self, message: DataMessage) -> None:
+        group = message.group
+        subscription_ids: tuple[int, ...] = ()
+        if group is None:  # REST send to all / user / connection: the server topic, QoS 1
+            qos = 1
+        else:
+            options = self.subscriptions.get(group, DEFAULT_OPTIONS)
+            if isinstance(message, MqttMessage):
+                if options.no_local and message.sender == self.connection_id:
+                    return
+                qos = min(message.qos, options.qos)
+            else:
+                qos = min(1, options.qos)
+            if options.subscription_id is not None and self.level == mqtt.MQTT_5:
+                subscription_ids = (options.subscription_id,)
+        delivery = _Delivery(message, qos, subscription_ids)
+        if self.writer is None or (qos and len(self._inflight) >= self.receive_maximum):
+            if qos and not self.closed:
+                self._queue(delivery)
+            return
+        self._send(delivery)
+
+    def _queue(self, delivery: _Delivery) -> None:
+        if len(self._waiting) >= MAX_QUEUED_MESSAGES:
+            self._waiting.clear()
+            self._evicted("too many messages are waiting for the client's acknowledgement")
+            return
+        self._waiting.append(delivery)
+
+    def _send(self, delivery: _Delivery, packet_id: int | None = None, dup: bool = False) -> None:
+        writer = self.writer
+        assert writer is not None
+        if delivery.qos and packet_id is None:
+            packet_id = self._allocate_packet_id()
+            self._inflight[packet_id] = delivery
+        message = delivery.message
+        data = publish_bytes(
+            message, self.level, delivery.qos, packet_id, delivery.subscription_ids
+        )
+        if dup:
+            data = bytes([data[0] | 0x08]) + data[1:]
+        event: SendEvent = {"type": "websocket.send", "bytes": data}
+        if message.expires_at is not None:
+            event[EXPIRES_AT] = message.expires_at
+        writer.push(event)
+        if writer.overflowed:
+            self._evicted("the connection is not reading its messages fast enough")
+
+    def _allocate_packet_id(self) -> int:
+        while True:
+            packet_id = self._next_packet_id
+            self._next_packet_id = packet_id % 0xFFFF + 1
+            if packet_id not in self._inflight and packet_id not in self._released:
+                return packet_id
+
+    def send_packet(self, packet: mqtt.Packet) -> None:
+        """Queue one control packet (CONNACK, acks, DISCONNECT...) to the socket."""
+        if self.writer is not None:
+            data = mqtt.encode(packet, self.level)
+            self.writer.push({"type": "websocket.send", "bytes": data})
+
+    def send_control(self, message: dict[str, object]) -> None:
+        """Web PubSub system and ack messages have no MQTT form: nothing is sent."""
+
+    # -- acknowledgements -----------------------------------------------------------------
+
+    def puback(self, packet_id: int) -> None:
+        """The client acknowledged a QoS 1 delivery (PUBACK)."""
+        delivery = self._inflight.get(packet_id)
+        if delivery is not None and delivery.qos == 1:
+            del self._inflight[packet_id]
+            self._drain()
+
+    def pubrec(self, packet_id: int) -> int:
+        """The client received a QoS 2 delivery (PUBREC): return the PUBREL reason code."""
+        delivery = self._inflight.get(packet_id)
+        if delivery is None or delivery.qos != 2:
+            return (
+                codes.SUCCESS if packet_id in self._released else codes.PACKET_IDENTIFIER_NOT_FOUND
+            )
+        del self._inflight[packet_id]
+        self._released.add(packet_id)
+        return codes.SUCCESS
+
+    def pubcomp(self, packet_id: int) -> None:
+        """The client completed a QoS 2 delivery (PUBCOMP)."""
+        self._released.discard(packet_id)
+        self._drain()
+
+    def _drain(self) -> None:
+        while self._waiting and self.writer is not None:
+            if self._waiting[0].qos and len(self._inflight) >= self.receive_maximum:
+                return
+            self._send(self._waiting.popleft())
+
+    # -- the socket -----------------------------------------------------------------------
+
+    def attach(self, writer: SocketWriter) -> None:
+        """Route output to a (new) socket: resend what is in flight, then what waited."""
+        self.writer = writer
+        if self.expiry is not None:
+            self.expiry.cancel()
+            self.expiry = None
+        for packet_id, delivery in list(self._inflight.items()):
+            self._send(delivery, packet_id, dup=True)
+        for packet_id in sorted(self._released):
+            self.send_packet(mqtt.PubAck(packet_id, mqtt.PacketType.PUBREL))
+        self._drain()
+
+    def disconnect(self, code: int, reason: str | None) -> None:
+        """End the socket: a DISCONNECT with ``code`` and ``reason`` first (MQTT 5.0)."""
+        if self.writer is None:
+            return
+        if self.level == mqtt.MQTT_5:
+            properties = mqtt.Properties(reason_string=reason[:200] if reason else None)
+            self.send_packet(mqtt.Disconnect(code, properties))
+            self.disconnect_code = code
+            self.disconnect_user_properties = None
+            self.disconnect_by_client = False
+        self.writer.push_close(MQTT_CLOSE_CODE, reason or "")
+
+    def close(self, reason: str | None) -> None:
+        """The service ends the session (REST close, eviction, shutdown)."""
+        self.closed = True
+        self.close_reason = reason
+        self._waiting.clear()
+        if self.expiry is not None:
+            self.expiry.cancel()
+            self.expiry = None
+        if self.writer is None:
+            if self.ended is not None:
+                self.ended()
+            return
+        self.disconnect(codes.ADMINISTRATIVE_ACTION, reason)
