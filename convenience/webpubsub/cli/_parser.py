@@ -250,10 +250,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     listen.add_argument(
         "--subprotocol",
-        choices=["json", "reliable", "raw"],
+        "--protocol",
+        choices=["json", "reliable", "raw", "mqtt"],
         default="json",
-        help="json.webpubsub.azure.v1 (json, default), its reliable variant, or a plain "
-        "WebSocket (raw)",
+        help="json.webpubsub.azure.v1 (json, default), its reliable variant, a plain "
+        "WebSocket (raw), or an MQTT client on /clients/mqtt (mqtt)",
+    )
+    listen.add_argument(
+        "--mqtt-version",
+        choices=["5", "3.1.1"],
+        help="MQTT protocol version with --protocol mqtt (default: 5)",
     )
     listen.add_argument("--count", type=_positive_int, help="exit 0 after this many messages")
     listen.add_argument(
