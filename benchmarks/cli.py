@@ -13,7 +13,16 @@ from pathlib import Path
 
 from webpubsub_emulator import DEFAULT_ACCESS_KEY
 
-from . import emulator_memory, fanout, imports, report, rest_async, rest_sync, tokens
+from . import (
+    emulator_memory,
+    fanout,
+    imports,
+    mqtt_fanout,
+    report,
+    rest_async,
+    rest_sync,
+    tokens,
+)
 from .emulator_process import EmulatorProcess
 from .machine import describe
 from .plot import draw
@@ -21,7 +30,7 @@ from .profiles import profile_clients
 from .results import BenchmarkResult
 from .settings import DEFAULT, QUICK, Settings
 
-NAMES = ("sync", "async", "tokens", "import", "fanout", "memory")
+NAMES = ("sync", "async", "tokens", "import", "fanout", "mqtt", "memory")
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -47,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
             "tokens": lambda: tokens.run(DEFAULT_ACCESS_KEY, settings),
             "import": lambda: imports.run(settings),
             "fanout": lambda: _fanout(args, out_dir, settings),
+            "mqtt": lambda: _mqtt_fanout(args, out_dir, settings),
             "memory": lambda: emulator_memory.run(settings),
         }
         for name in chosen:
@@ -139,6 +149,11 @@ def _lazy(
 def _fanout(args: argparse.Namespace, out_dir: Path, settings: Settings) -> BenchmarkResult:
     with EmulatorProcess(_profile(args, out_dir, "profile-emulator-fanout.txt")) as emulator:
         return fanout.run(emulator, settings)
+
+
+def _mqtt_fanout(args: argparse.Namespace, out_dir: Path, settings: Settings) -> BenchmarkResult:
+    with EmulatorProcess(_profile(args, out_dir, "profile-emulator-mqtt.txt")) as emulator:
+        return mqtt_fanout.run(emulator, settings)
 
 
 def _write(

@@ -46,6 +46,9 @@ METHOD = """\
   (last receipt - first send) over a back-to-back burst; latency = receipt - send time,
   measured on a second phase paced at half the measured throughput. The growth tables
   repeat both at 100 to 10,000 clients.
+- **mqtt**: the fan-out above at 1,000 clients, MQTT 5.0 clients (SDK codec, each QoS 1
+  delivery acknowledged) against raw WebSocket clients on the same emulator, rounds
+  alternating; target: MQTT deliveries/s within 10% of the raw fan-out.
 - **memory**: resident memory growth of a fresh emulator process while idle raw clients
   connect, then clients whose tokens put each in 10 groups.
 """
