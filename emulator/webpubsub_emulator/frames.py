@@ -108,6 +108,9 @@ class DataMessage:
     ) -> None:
         self.payload = payload
         self.group = group
+        # The MQTT topic: the group, also for a REST send to a group (which the other
+        # protocols show as a message from the server, with no group).
+        self.topic = group
         self.from_user_id = from_user_id
         # messageTtlSeconds 0 (or none) means the message never expires.
         self.expires_at = time.monotonic() + ttl_seconds if ttl_seconds else None

@@ -27,14 +27,19 @@ VERSIONS = {"3.1.1": paho.MQTTv311, "5.0": paho.MQTTv5}
 class Paho:
     """One paho-mqtt client connected over WebSocket to the URL it is given."""
 
-    def __init__(self, url: str, version: str, client_id: str | None = None) -> None:
+    def __init__(
+        self, url: str, version: str, client_id: str | None = None, clean: bool = True
+    ) -> None:
         self.version = version
+        self.clean = clean
         self.client_id = client_id if client_id is not None else uuid.uuid4().hex
         self.client = paho.Client(
             CallbackAPIVersion.VERSION2,
             client_id=self.client_id,
             protocol=VERSIONS[version],
             transport="websockets",
+            # MQTT 3.1.1 takes it here, MQTT 5.0 as clean_start in connect().
+            clean_session=clean if version == "3.1.1" else None,
         )
         parts = urlsplit(url)
         path = parts.path + (f"?{parts.query}" if parts.query else "")
@@ -61,17 +66,17 @@ class Paho:
     def _on_subscribe(self, _c: Any, _u: Any, _mid: int, codes: list[Any], _p: Any) -> None:
         self.subacks.put([_int(code) for code in codes])
 
-    def connect(self, clean: bool = True, properties: Properties | None = None) -> int:
+    def connect(self, properties: Properties | None = None) -> int:
         """Connect and wait for the CONNACK; return its code (0 = accepted)."""
         kwargs: dict[str, Any] = {"keepalive": 60}
         if self.version == "5.0":
-            kwargs["clean_start"] = clean
+            kwargs["clean_start"] = self.clean
             kwargs["properties"] = properties
-        else:
-            self.client._clean_session = clean  # paho takes it at construction only
         self.client.connect(self._host, self._port, **kwargs)
         self.client.loop_start()
-        code, _present, self.connack_properties = self.connacks.get(timeout=WAIT_SECONDS)
+        code, self.session_present, self.connack_properties = self.connacks.get(
+            timeout=WAIT_SECONDS
+        )
         return code
 
     def subscribe(self, topic: str, qos: int = 1) -> list[int]:
@@ -122,8 +127,10 @@ class MqttWorld:
         access = self.service.get_client_access_token(client_protocol="MQTT", **token)
         return str(access["url"])
 
-    def client(self, version: str, client_id: str | None = None, **token: Any) -> Paho:
-        client = Paho(self.url(**token), version, client_id)
+    def client(
+        self, version: str, client_id: str | None = None, clean: bool = True, **token: Any
+    ) -> Paho:
+        client = Paho(self.url(**token), version, client_id, clean)
         self.clients.append(client)
         return client
 

@@ -3,10 +3,7 @@ and receive REST sends."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from tests.mqtt.conftest import MqttWorld
+from .conftest import MqttWorld
 
 ROLES = ["webpubsub.joinLeaveGroup", "webpubsub.sendToGroup"]
 

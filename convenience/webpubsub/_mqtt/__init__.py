@@ -2,8 +2,15 @@
 
 Private: shared by the emulator's MQTT endpoint and ``webpubsub listen --protocol mqtt``.
 Only bytes in and packets out (and back); sockets, timers and sessions live with the
-callers. Written here because no maintained, typed, sans-I/O library on PyPI covers both
-protocol versions on the server side (see docs/ and the MQTT design note).
+callers. Needs nothing beyond ``attrs``, so it works without the emulator extra.
+
+Why our own: of the codecs on PyPI, moat-lib-mqtt is sans-I/O but MQTT 5.0 only; amqtt
+(and hbmqtt before it) reads packets from asyncio streams, so its codec is not I/O-free,
+and covers 3.1.1 only; gmqtt and paho-mqtt are clients whose packet handling is tied to
+their own sockets; mqtt-codec (2019) is 3.1.1 only and unmaintained; mqtt5 is a Rust
+extension for 5.0 only; mqttproto cannot be installed here. None covers both versions on
+the server side without I/O, and the service needs only the eleven core packets (plus
+PUBREC / PUBREL / PUBCOMP for QoS 2).
 """
 
 from __future__ import annotations

@@ -28,6 +28,7 @@ from ..outbound import transport_aborter
 from ..roles import JOIN_LEAVE_GROUP, SEND_TO_GROUP
 from ..state import Hub, Service
 from ..upstream import Upstream
+from ..upstream.caller import UpstreamResult
 from ..upstream.dispatch import ConnectRefused
 from . import codes, rules
 from .messages import MqttMessage
@@ -189,8 +190,8 @@ class _Link:
                 user_properties=_user_properties(mqtt_answer.get("userProperties")),
                 already_coded=True,
             )
-            if resumed:
-                session.closed = False
+            if resumed and session.writer is None and session.expiry is None:
+                self._keep_or_end(hub, session)  # its old socket was taken over above
             return
         self._open(hub, session, packet, resumed, assigned, answer)
 
@@ -263,6 +264,10 @@ class _Link:
         if properties.receive_maximum:
             session.receive_maximum = properties.receive_maximum
         session.will = packet.will
+        # The `disconnected` details describe this socket's ending from now on.
+        session.disconnect_code = None
+        session.disconnect_user_properties = None
+        session.disconnect_by_client = False
         session.ended = lambda: self._end_session(hub, session)
         self.session = session
         connack = mqtt.NO_PROPERTIES
@@ -343,7 +348,9 @@ class _Link:
             self._fatal(refusal.code, refusal.reason)
             return
         code = codes.SUCCESS
-        if packet.qos == 2 and packet.packet_id in session.received_qos2:
+        if packet.topic.startswith(rules.SERVER_EVENTS_PREFIX):
+            code = self._user_event(session, hub, packet)
+        elif packet.qos == 2 and packet.packet_id in session.received_qos2:
             pass  # a resent QoS 2 message: delivered once already
         elif packet.topic.startswith("$") or not session.permissions.may(
             SEND_TO_GROUP, packet.topic
@@ -364,6 +371,37 @@ class _Link:
             return
         kind = mqtt.PacketType.PUBACK if packet.qos == 1 else mqtt.PacketType.PUBREC
         session.send_packet(mqtt.PubAck(packet.packet_id, kind, code))
+
+    def _user_event(self, session: MqttConnection, hub: Hub, packet: mqtt.Publish) -> int:
+        """A PUBLISH to ``$webpubsub/server/events/<event>``: a request to the event
+        handler, whose answer comes back on ``.../<event>/succeeded`` or ``/failed``."""
+        event = packet.topic[len(rules.SERVER_EVENTS_PREFIX) :]
+        if not event or "/" in event:
+            return codes.TOPIC_NAME_INVALID
+        properties = packet.properties
+        headers = {f"mqtt-{name}": value for name, value in properties.user_properties}
+        # No content type (always so in MQTT 3.1.1) means binary, as between protocols.
+        content_type = properties.content_type or "application/octet-stream"
+        request = (packet.payload, content_type, headers)
+
+        def reply(result: UpstreamResult) -> None:
+            outcome = "succeeded" if result.ok else "failed"
+            user = [(k[5:], v) for k, v in result.headers.items() if k.lower().startswith("mqtt-")]
+            user.append(("azure-status-code", str(result.status)))
+            answer = mqtt.Publish(
+                f"{packet.topic}/{outcome}",
+                result.body,
+                min(packet.qos, 1),
+                properties=mqtt.Properties(
+                    content_type=result.headers.get("content-type"),
+                    correlation_data=properties.correlation_data,
+                    user_properties=tuple(user),
+                ),
+            )
+            session.deliver(MqttMessage(answer, level=mqtt.MQTT_5, sender="", from_user_id=None))
+
+        self.upstream.mqtt_user_event(hub, session, event, request, reply)
+        return codes.SUCCESS
 
     def _ack(self, session: MqttConnection, packet: mqtt.PubAck) -> None:
         kind = packet.kind
@@ -446,13 +484,13 @@ class _Link:
         )
         if not graceful and not session.closed:
             self._publish_will(hub, session)
+        self._keep_or_end(hub, session)
+
+    def _keep_or_end(self, hub: Hub, session: MqttConnection) -> None:
+        """A session without a socket: kept for its expiry interval, or ended now."""
         if session.closed or not session.session_expiry_seconds:
             self._end_session(hub, session)
             return
-        if self.client_disconnect is None:
-            session.disconnect_code = None
-            session.disconnect_user_properties = None
-            session.disconnect_by_client = False
         loop = asyncio.get_running_loop()
         session.expiry = loop.call_later(
             session.session_expiry_seconds, self._end_session, hub, session

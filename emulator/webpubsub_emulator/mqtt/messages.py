@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import json
 import time
-import weakref
 
 import attrs
 from webpubsub import _mqtt as mqtt
 
-from ..frames import DataMessage, Payload
+from ..frames import EXPIRES_AT, DataMessage, Payload, SendEvent
 from .rules import SERVER_MESSAGES_TOPIC
 
 _CONTENT_TYPES = {
@@ -82,45 +81,60 @@ def payload_of(publish: mqtt.Publish, level: int) -> Payload:
 class _Encoded:
     """One message's PUBLISH packet for one (level, QoS): the bytes around the packet id."""
 
-    __slots__ = ("head", "tail")
+    __slots__ = ("head", "qos0_event", "tail")
 
     def __init__(self, head: bytes, tail: bytes) -> None:
         self.head = head
         self.tail = tail
+        # QoS 0 packets have no packet id: every recipient shares one send event.
+        self.qos0_event: SendEvent = {"type": "websocket.send", "bytes": head + tail}
 
 
-_cache: weakref.WeakKeyDictionary[DataMessage, dict[tuple[int, int], _Encoded]] = (
-    weakref.WeakKeyDictionary()
-)
+class _LastMessage:
+    """The encodings of the message being fanned out. A fan-out delivers one message to
+    every recipient in a row, so remembering the last one is enough (and cheaper than a
+    weak mapping, which makes a weak reference on every lookup)."""
+
+    message: DataMessage | None = None
+    encodings: dict[tuple[int, int], _Encoded] = {}  # noqa: RUF012 - replaced, never mutated in place
 
 
-def publish_bytes(
+def publish_event(
     message: DataMessage,
     level: int,
     qos: int,
     packet_id: int | None,
     subscription_ids: tuple[int, ...] = (),
-) -> bytes:
-    """The PUBLISH packet delivering ``message`` at ``qos`` (``packet_id`` when QoS > 0)."""
-    per_message = message.expires_at is None and not subscription_ids
-    if per_message:
-        encodings = _cache.get(message)
-        if encodings is None:
-            encodings = _cache[message] = {}
+    dup: bool = False,
+) -> SendEvent:
+    """The send event of the PUBLISH packet delivering ``message`` at ``qos`` (with
+    ``packet_id`` when QoS > 0; ``dup`` when sent again). Do not mutate it: QoS 0 events
+    are shared."""
+    if message.expires_at is None and not subscription_ids:
+        if _LastMessage.message is not message:
+            _LastMessage.message, _LastMessage.encodings = message, {}
+        encodings = _LastMessage.encodings
         encoded = encodings.get((level, qos))
         if encoded is None:
             encoded = encodings[(level, qos)] = _encode(message, level, qos, ())
+        if packet_id is None:
+            return encoded.qos0_event
     else:
         encoded = _encode(message, level, qos, subscription_ids)
-    if packet_id is None:
-        return encoded.head + encoded.tail
-    return encoded.head + packet_id.to_bytes(2, "big") + encoded.tail
+    head = encoded.head
+    if dup:
+        head = bytes([head[0] | 0x08]) + head[1:]
+    ident = b"" if packet_id is None else packet_id.to_bytes(2, "big")
+    event: SendEvent = {"type": "websocket.send", "bytes": head + ident + encoded.tail}
+    if message.expires_at is not None:
+        event[EXPIRES_AT] = message.expires_at
+    return event
 
 
 def _encode(
     message: DataMessage, level: int, qos: int, subscription_ids: tuple[int, ...]
 ) -> _Encoded:
-    topic = message.group if message.group is not None else SERVER_MESSAGES_TOPIC
+    topic = message.topic if message.topic is not None else SERVER_MESSAGES_TOPIC
     if isinstance(message, MqttMessage):
         payload, properties = message.mqtt_payload, message.forwarded
     else:

@@ -16,10 +16,10 @@ import attrs
 from webpubsub import _mqtt as mqtt
 
 from ..connection import Connection, SocketWriter
-from ..frames import EXPIRES_AT, DataMessage, Protocol, SendEvent
+from ..frames import DataMessage, Protocol
 from ..outbound import MAX_QUEUED_MESSAGES
 from . import codes
-from .messages import MqttMessage, publish_bytes
+from .messages import MqttMessage, publish_event
 
 #: WebSocket close code after an MQTT-level ending (the DISCONNECT, if any, says why).
 MQTT_CLOSE_CODE = 1000
@@ -37,11 +37,9 @@ class SubscriptionOptions:
 DEFAULT_OPTIONS = SubscriptionOptions()
 
 
-@attrs.frozen
-class _Delivery:
-    message: DataMessage
-    qos: int
-    subscription_ids: tuple[int, ...]
+# One message on its way to this session: (message, QoS, subscription identifiers). A
+# tuple, as one is made per recipient of every fan-out.
+_Delivery = tuple[DataMessage, int, tuple[int, ...]]
 
 
 class MqttConnection(Connection):
@@ -72,26 +70,24 @@ class MqttConnection(Connection):
     # -- outgoing -------------------------------------------------------------------------
 
     def deliver(self, message: DataMessage) -> None:
-        group = message.group
+        topic = message.topic
+        qos = 1  # REST sends to all / a user / a connection: the server topic, QoS 1
         subscription_ids: tuple[int, ...] = ()
-        if group is None:  # REST send to all / user / connection: the server topic, QoS 1
-            qos = 1
-        else:
-            options = self.subscriptions.get(group, DEFAULT_OPTIONS)
+        if topic is not None:
+            options = self.subscriptions.get(topic, DEFAULT_OPTIONS)
             if isinstance(message, MqttMessage):
                 if options.no_local and message.sender == self.connection_id:
                     return
-                qos = min(message.qos, options.qos)
-            else:
-                qos = min(1, options.qos)
+                qos = message.qos
+            if options.qos < qos:
+                qos = options.qos
             if options.subscription_id is not None and self.level == mqtt.MQTT_5:
                 subscription_ids = (options.subscription_id,)
-        delivery = _Delivery(message, qos, subscription_ids)
         if self.writer is None or (qos and len(self._inflight) >= self.receive_maximum):
             if qos and not self.closed:
-                self._queue(delivery)
+                self._queue((message, qos, subscription_ids))
             return
-        self._send(delivery)
+        self._send(message, qos, subscription_ids)
 
     def _queue(self, delivery: _Delivery) -> None:
         if len(self._waiting) >= MAX_QUEUED_MESSAGES:
@@ -100,30 +96,31 @@ class MqttConnection(Connection):
             return
         self._waiting.append(delivery)
 
-    def _send(self, delivery: _Delivery, packet_id: int | None = None, dup: bool = False) -> None:
+    def _send(
+        self,
+        message: DataMessage,
+        qos: int,
+        subscription_ids: tuple[int, ...],
+        packet_id: int | None = None,
+        dup: bool = False,
+    ) -> None:
         writer = self.writer
         assert writer is not None
-        if delivery.qos and packet_id is None:
+        if qos and packet_id is None:
             packet_id = self._allocate_packet_id()
-            self._inflight[packet_id] = delivery
-        message = delivery.message
-        data = publish_bytes(
-            message, self.level, delivery.qos, packet_id, delivery.subscription_ids
-        )
-        if dup:
-            data = bytes([data[0] | 0x08]) + data[1:]
-        event: SendEvent = {"type": "websocket.send", "bytes": data}
-        if message.expires_at is not None:
-            event[EXPIRES_AT] = message.expires_at
-        writer.push(event)
+            self._inflight[packet_id] = (message, qos, subscription_ids)
+        writer.push(publish_event(message, self.level, qos, packet_id, subscription_ids, dup))
         if writer.overflowed:
             self._evicted("the connection is not reading its messages fast enough")
 
     def _allocate_packet_id(self) -> int:
+        # In flight plus released stay below 65,535 (the receive maximum bounds them), so a
+        # free id always exists.
+        inflight, released = self._inflight, self._released
         while True:
             packet_id = self._next_packet_id
-            self._next_packet_id = packet_id % 0xFFFF + 1
-            if packet_id not in self._inflight and packet_id not in self._released:
+            self._next_packet_id = packet_id + 1 if packet_id < 0xFFFF else 1
+            if packet_id not in inflight and packet_id not in released:
                 return packet_id
 
     def send_packet(self, packet: mqtt.Packet) -> None:
@@ -140,14 +137,14 @@ class MqttConnection(Connection):
     def puback(self, packet_id: int) -> None:
         """The client acknowledged a QoS 1 delivery (PUBACK)."""
         delivery = self._inflight.get(packet_id)
-        if delivery is not None and delivery.qos == 1:
+        if delivery is not None and delivery[1] == 1:
             del self._inflight[packet_id]
             self._drain()
 
     def pubrec(self, packet_id: int) -> int:
         """The client received a QoS 2 delivery (PUBREC): return the PUBREL reason code."""
         delivery = self._inflight.get(packet_id)
-        if delivery is None or delivery.qos != 2:
+        if delivery is None or delivery[1] != 2:
             return (
                 codes.SUCCESS if packet_id in self._released else codes.PACKET_IDENTIFIER_NOT_FOUND
             )
@@ -162,9 +159,9 @@ class MqttConnection(Connection):
 
     def _drain(self) -> None:
         while self._waiting and self.writer is not None:
-            if self._waiting[0].qos and len(self._inflight) >= self.receive_maximum:
+            if self._waiting[0][1] and len(self._inflight) >= self.receive_maximum:
                 return
-            self._send(self._waiting.popleft())
+            self._send(*self._waiting.popleft())
 
     # -- the socket -----------------------------------------------------------------------
 
@@ -174,8 +171,8 @@ class MqttConnection(Connection):
         if self.expiry is not None:
             self.expiry.cancel()
             self.expiry = None
-        for packet_id, delivery in list(self._inflight.items()):
-            self._send(delivery, packet_id, dup=True)
+        for packet_id, (message, qos, subscription_ids) in list(self._inflight.items()):
+            self._send(message, qos, subscription_ids, packet_id, dup=True)
         for packet_id in sorted(self._released):
             self.send_packet(mqtt.PubAck(packet_id, mqtt.PacketType.PUBREL))
         self._drain()

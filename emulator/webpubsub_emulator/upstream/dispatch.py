@@ -199,6 +199,31 @@ class Upstream:
         payload = Payload("binary" if isinstance(data, bytes) else "text", data)
         self._user_event(hub, connection, "message", payload, _Raw(hub))
 
+    def mqtt_user_event(
+        self,
+        hub: Hub,
+        connection: Connection,
+        event: str,
+        request: tuple[bytes, str | None, dict[str, str]],
+        reply: Callable[[UpstreamResult], None],
+    ) -> None:
+        """An MQTT client's PUBLISH to ``$webpubsub/server/events/<event>``: ``request`` is
+        (body, content type, extra headers); ``reply`` gets the handler's answer. Without a
+        handler for the event nothing is sent and nothing answers."""
+        handler = self.handler_for(hub.name, event, system=False)
+        record = self._records.get((hub.name, connection.connection_id))
+        if handler is None or record is None:
+            return
+        body, content_type, extra = request
+
+        async def run() -> None:
+            result = await self._post_raw(
+                handler, hub, connection, record, event, False, body, content_type, extra
+            )
+            reply(result)
+
+        self._in_lane(record, run())
+
     def _user_event(
         self,
         hub: Hub,
@@ -275,6 +300,7 @@ class Upstream:
         system: bool,
         body: bytes,
         content_type: str | None,
+        extra_headers: dict[str, str] | None = None,
     ) -> UpstreamResult:
         headers = cloudevents.headers(
             hub=hub.name,
@@ -289,6 +315,8 @@ class Upstream:
         )
         if content_type is not None:
             headers["Content-Type"] = content_type
+        if extra_headers:
+            headers.update(extra_headers)
         result = await self.caller.post(handler.url(hub.name, event), headers, body)
         state_header = result.headers.get("ce-connectionState") if result.ok else None
         if state_header is not None:

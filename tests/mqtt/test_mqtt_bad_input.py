@@ -1,0 +1,124 @@
+"""Malformed, oversized and out-of-order packets: the connection is closed with the right
+code, nothing else is affected and nothing is logged with a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from webpubsub import _mqtt as mqtt
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import ClientConnection, connect
+from websockets.typing import Subprotocol
+
+from .conftest import WAIT_SECONDS, MqttWorld
+
+MQTT = Subprotocol("mqtt")
+
+
+def _open(world: MqttWorld) -> ClientConnection:
+    return connect(world.url(roles=["webpubsub.joinLeaveGroup"]), subprotocols=[MQTT])
+
+
+def _closed_with(ws: ClientConnection) -> tuple[list[bytes], int | None]:
+    """Frames received until the server closed, and its close code."""
+    frames: list[bytes] = []
+    with pytest.raises(ConnectionClosed) as closed:
+        while True:
+            frame = ws.recv(WAIT_SECONDS)
+            assert isinstance(frame, bytes)
+            frames.append(frame)
+    received = closed.value.rcvd
+    return frames, None if received is None else received.code
+
+
+def _connect(level: int, client_id: str = "c1", **fields: object) -> bytes:
+    return mqtt.encode(mqtt.Connect(client_id, level, **fields), level)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "ws_code"),
+    [
+        ("packet before CONNECT", mqtt.encode(mqtt.PingReq(), 5), 1002),
+        ("truncated CONNECT", mqtt.frame(mqtt.PacketType.CONNECT, 0, _connect(5)[2:-3]), 1002),
+        ("reserved packet type 0", b"\x00\x00", 1002),
+        ("remaining length of 2 MiB", b"\x10\x80\x80\x80\x01", 1009),
+        ("five-byte remaining length", b"\x10\xff\xff\xff\xff\x7f", 1002),
+    ],
+)
+def test_bad_first_packets_close_the_socket(
+    world: MqttWorld, caplog: pytest.LogCaptureFixture, name: str, data: bytes, ws_code: int
+) -> None:
+    bystander = world.connected("5.0", roles=["webpubsub.joinLeaveGroup"])
+    assert bystander.subscribe("calm") == [1]
+    caplog.set_level(logging.DEBUG)
+    with _open(world) as ws:
+        ws.send(data)
+        frames, code = _closed_with(ws)
+    assert (frames, code) == ([], ws_code), name
+    world.service.send_to_group("calm", "still here", content_type="text/plain")
+    assert bystander.receive().payload == b"still here"
+    assert not [r for r in caplog.records if r.exc_info], "a traceback was logged"
+
+
+def test_refused_connect_codes_per_version(world: MqttWorld) -> None:
+    expected = {
+        _connect(4, "bad-id"): b"\x20\x02\x00\x02",  # 3.1.1: identifier rejected
+        _connect(4, "ok", keep_alive=0): b"\x20\x02\x00\x03",  # 3.1.1 keep-alive 1-180 s
+        _connect(4, "ok", keep_alive=181): b"\x20\x02\x00\x03",
+        mqtt.frame(mqtt.PacketType.CONNECT, 0, b"\x00\x06MQIsdp\x03\x02\x00\x3c\x00\x01a"): (
+            b"\x20\x02\x00\x01"  # MQTT 3.1: unacceptable protocol version
+        ),
+    }
+    for data, connack in expected.items():
+        with _open(world) as ws:
+            ws.send(data)
+            frames, _code = _closed_with(ws)
+        assert frames == [connack]
+    will = mqtt.Will("   ", b"x")
+    with _open(world) as ws:
+        ws.send(_connect(5, will=will))
+        frames, _code = _closed_with(ws)
+    packet = mqtt.decode(frames[0][0], frames[0][2:], 5)
+    assert isinstance(packet, mqtt.ConnAck) and packet.code == 0x90  # topic name invalid
+    assert packet.properties.reason_string and "will topic" in packet.properties.reason_string
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("second CONNECT", _connect(5), 0x82),
+        ("AUTH", b"\xf0\x00", 0x82),
+        ("bad SUBSCRIBE flags", b"\x80\x05\x00\x01\x00\x00\x00", 0x81),
+        ("retained PUBLISH", mqtt.encode(mqtt.Publish("t", b"x", retain=True), 5), 0x9A),
+        ("wildcard PUBLISH topic", mqtt.encode(mqtt.Publish("a/#", b"x"), 5), 0x90),
+        (
+            "topic alias",
+            mqtt.encode(mqtt.Publish("t", b"x", properties=mqtt.Properties(topic_alias=1)), 5),
+            0x94,
+        ),
+    ],
+)
+def test_bad_packets_after_connect_get_a_disconnect(
+    world: MqttWorld, name: str, data: bytes, reason: int
+) -> None:
+    with _open(world) as ws:
+        ws.send(_connect(5, "c" + str(reason)))
+        connack = ws.recv(WAIT_SECONDS)
+        assert isinstance(connack, bytes) and connack[3] == 0
+        ws.send(data)
+        frames, code = _closed_with(ws)
+    assert len(frames) == 1, name
+    packet = mqtt.decode(frames[0][0], frames[0][2:], 5)
+    assert isinstance(packet, mqtt.Disconnect) and packet.code == reason, name
+    assert code == 1000
+
+
+def test_keep_alive_timeout_disconnects(world: MqttWorld) -> None:
+    with _open(world) as ws:
+        ws.send(_connect(5, "quiet", keep_alive=1))
+        assert ws.recv(WAIT_SECONDS)[3] == 0  # accepted
+        frames, code = _closed_with(ws)  # silent for 1.5 keep-alive periods
+    packet = mqtt.decode(frames[0][0], frames[0][2:], 5)
+    assert isinstance(packet, mqtt.Disconnect) and packet.code == 0x8D
+    assert code == 1000
