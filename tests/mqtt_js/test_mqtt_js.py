@@ -77,17 +77,16 @@ def send_rest_messages(service: WebPubSubServiceClient, topic: str, client_id: s
 
 
 EXPECTED = {
-    # payload: topic it arrives on. The topic of a REST group send is not checked here: the
-    # emulator sends it on the server topic, not the group's (see tests/cli, xfail).
-    "rest to group": None,
+    # payload: topic it arrives on
+    "rest to group": "sensors",
     "rest to connection": SERVER_TOPIC,
     "rest to all": SERVER_TOPIC,
 }
 
 
-def topics(messages: list[dict[str, Any]]) -> dict[str, str | None]:
-    """payload -> topic, leaving out the topic of the REST group send."""
-    return {m["payload"]: None if m["payload"] == "rest to group" else m["topic"] for m in messages}
+def topics(messages: list[dict[str, Any]]) -> dict[str, str]:
+    """payload -> the topic it arrived on."""
+    return {m["payload"]: m["topic"] for m in messages}
 
 
 @pytest.mark.parametrize("version", [4, 5], ids=["mqtt-3.1.1", "mqtt-5"])

@@ -101,10 +101,11 @@ class DemoMqttClient:
 
 
 def show_publish(packet: Publish) -> str:
-    """A PUBLISH as the demo shows it: the data type its content type maps to, then the
-    payload (text and JSON quoted, binary in hex)."""
+    """A PUBLISH as the demo shows it: the data type its content type maps to, the payload
+    (text and JSON quoted, binary in hex) and the topic (a group, or
+    ``$webpubsub/server/messages`` for sends to all, a user or a connection)."""
     content_type = packet.properties.content_type
     if content_type in ("text/plain", "application/json"):
         kind = "text" if content_type == "text/plain" else "json"
-        return f"{kind} {packet.payload.decode('utf-8', 'replace')!r}"
-    return f"binary {packet.payload.hex(' ')}"
+        return f"{kind} {packet.payload.decode('utf-8', 'replace')!r} on {packet.topic}"
+    return f"binary {packet.payload.hex(' ')} on {packet.topic}"

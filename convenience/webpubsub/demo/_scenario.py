@@ -299,7 +299,7 @@ class Scenario:
             await self.service.send_to_group(LOBBY, "news for mqtt", content_type="text/plain")
             await erin.wait_until(lambda: bool(erin.messages) or erin.closed, TIMEOUT)
             got = [show_publish(m) for m in erin.messages]
-            self._check(erin.label, "text 'news for mqtt'", ", ".join(got) or "-")
+            self._check(erin.label, "text 'news for mqtt' on lobby", ", ".join(got) or "-")
         except Exception as exc:  # any failure to connect is reported, not raised
             self._check(erin.label, "connected", f"failed: {exc}")
         finally:
