@@ -46,9 +46,10 @@ METHOD = """\
   (last receipt - first send) over a back-to-back burst; latency = receipt - send time,
   measured on a second phase paced at half the measured throughput. The growth tables
   repeat both at 100 to 10,000 clients.
-- **mqtt**: the fan-out above at 1,000 clients, MQTT 5.0 clients (SDK codec, each QoS 1
-  delivery acknowledged) against raw WebSocket clients on the same emulator, rounds
-  alternating; target: MQTT deliveries/s within 10% of the raw fan-out.
+- **mqtt**: the fan-out above at 1,000 clients, MQTT 5.0 clients against raw WebSocket
+  clients on the same emulator, rounds alternating: `send_to_all` (MQTT at QoS 1, each
+  delivery acknowledged with a PUBACK) and `send_to_group` (MQTT subscribed at QoS 0);
+  target: MQTT deliveries/s within 10% of the raw fan-out, for each.
 - **memory**: resident memory growth of a fresh emulator process while idle raw clients
   connect, then clients whose tokens put each in 10 groups.
 """

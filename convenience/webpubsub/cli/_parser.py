@@ -152,7 +152,8 @@ def build_parser() -> argparse.ArgumentParser:
         "demo",
         parents=[service],
         help="drive every SDK feature against real clients and check what they receive",
-        description="Connect several WebSocket clients (raw, json and reliable subprotocols), "
+        description="Connect several WebSocket clients (raw, json and reliable subprotocols, "
+        "and an MQTT 5.0 client), "
         "drive the SDK through sends, groups, permissions, listing, closing and tokens, and "
         "print a table of what each client received against what it should have. Without a "
         "connection string the emulator is started in-process on a free loopback port. Exits "
