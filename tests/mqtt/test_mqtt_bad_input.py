@@ -122,3 +122,32 @@ def test_keep_alive_timeout_disconnects(world: MqttWorld) -> None:
     packet = mqtt.decode(frames[0][0], frames[0][2:], 5)
     assert isinstance(packet, mqtt.Disconnect) and packet.code == 0x8D
     assert code == 1000
+
+
+def test_a_subscriber_that_never_acknowledges_is_closed_with_quota_exceeded(
+    world: MqttWorld,
+) -> None:
+    one_at_a_time = mqtt.Properties(receive_maximum=1)
+    publish_all = mqtt.encode(mqtt.Connect("pub", 5), 5) + b"".join(
+        mqtt.encode(mqtt.Publish("flood", b"x", 1, packet_id=n), 5) for n in range(1, 1101)
+    )
+    with connect(world.url(roles=["webpubsub.joinLeaveGroup"]), subprotocols=[MQTT]) as stalled:
+        stalled.send(mqtt.encode(mqtt.Connect("stalled", 5, properties=one_at_a_time), 5))
+        assert stalled.recv(WAIT_SECONDS)[3] == 0
+        subscribe = mqtt.Subscribe(1, (mqtt.Subscription("flood", 1),))
+        stalled.send(mqtt.encode(subscribe, 5))
+        assert stalled.recv(WAIT_SECONDS)[0] >> 4 == mqtt.PacketType.SUBACK
+        with connect(world.url(roles=["webpubsub.sendToGroup"]), subprotocols=[MQTT]) as ws:
+            ws.send(publish_all)  # 1,100 QoS 1 messages; the subscriber acknowledges none
+            frames, code = _closed_with(stalled)
+            # Read every PUBACK before closing (a backlog would hold up the close handshake).
+            pubacks = 0
+            while pubacks < 1100:
+                frame = ws.recv(WAIT_SECONDS)
+                assert isinstance(frame, bytes)
+                pubacks += frame[0] >> 4 == mqtt.PacketType.PUBACK
+    last = frames[-1]
+    packet = mqtt.decode(last[0], last[2:] if last[1] < 0x80 else last[3:], 5)
+    assert isinstance(packet, mqtt.Disconnect) and packet.code == 0x97  # quota exceeded
+    assert code == 1000
+    assert not world.service.connection_exists("stalled")

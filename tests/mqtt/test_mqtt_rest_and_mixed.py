@@ -11,6 +11,7 @@ from typing import Any
 
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
+from webpubsub_emulator.proto import webpubsub_client_pb2
 from websockets.sync.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
@@ -18,6 +19,8 @@ from .conftest import WAIT_SECONDS, MqttWorld
 
 ROLES = ["webpubsub.joinLeaveGroup", "webpubsub.sendToGroup"]
 JSON_PROTOCOL = Subprotocol("json.webpubsub.azure.v1")
+RELIABLE_PROTOCOL = Subprotocol("json.reliable.webpubsub.azure.v1")
+PROTOBUF_PROTOCOL = Subprotocol("protobuf.webpubsub.azure.v1")
 
 
 @contextlib.contextmanager
@@ -108,3 +111,44 @@ def test_odata_filters_and_permissions_treat_mqtt_connections_alike(
     assert world.service.check_permission("sendToGroup", bob.client_id, target_name="news")
     assert bob.publish("news", b"granted") == 0
     assert bob.nothing_more() and ann.nothing_more()
+
+
+def test_publish_reaches_raw_reliable_and_protobuf_clients_and_back(world: MqttWorld) -> None:
+    # The token's group claim (webpubsub.group) subscribes every client at connect.
+    device = world.connected("5.0", groups=["lobby"], roles=ROLES)
+    assert world.server.service.groups_of(world.hub, device.client_id) == {"lobby"}
+    urls = {
+        name: str(world.service.get_client_access_token(groups=["lobby"], roles=ROLES)["url"])
+        for name in ("raw", "reliable", "protobuf")
+    }
+    with (
+        connect(urls["raw"]) as raw,
+        connect(urls["reliable"], subprotocols=[RELIABLE_PROTOCOL]) as reliable,
+        connect(urls["protobuf"], subprotocols=[PROTOBUF_PROTOCOL]) as protobuf,
+    ):
+        assert json.loads(reliable.recv(WAIT_SECONDS))["event"] == "connected"
+        protobuf.recv(WAIT_SECONDS)  # its connected message
+        properties = Properties(PacketTypes.PUBLISH)
+        properties.ContentType = "text/plain"
+        assert device.publish("lobby", b"hi all", properties=properties) == 0
+        assert raw.recv(WAIT_SECONDS) == "hi all"
+        message = _next_message(reliable)
+        assert (message["dataType"], message["data"], message["sequenceId"]) == (
+            "text",
+            "hi all",
+            1,
+        )
+        down = webpubsub_client_pb2.DownstreamMessage()
+        down.ParseFromString(protobuf.recv(WAIT_SECONDS))
+        assert down.data_message.data.text_data == "hi all"
+
+        up = webpubsub_client_pb2.UpstreamMessage()
+        up.send_to_group_message.group = "lobby"
+        up.send_to_group_message.data.binary_data = b"\x00\x01"
+        protobuf.send(up.SerializeToString())
+        assert device.receive().payload == b"hi all"  # its own publish first
+        got = device.receive()
+        assert (got.payload, got.properties.ContentType) == (
+            b"\x00\x01",
+            "application/octet-stream",
+        )

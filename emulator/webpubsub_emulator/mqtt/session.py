@@ -66,6 +66,7 @@ class MqttConnection(Connection):
         self._released: set[int] = set()  # outgoing QoS 2 ids with PUBREL sent
         self._waiting: deque[_Delivery] = deque()
         self._next_packet_id = 1
+        self._close_code = codes.ADMINISTRATIVE_ACTION  # of a DISCONNECT the service sends
 
     # -- outgoing -------------------------------------------------------------------------
 
@@ -189,6 +190,10 @@ class MqttConnection(Connection):
             self.disconnect_by_client = False
         self.writer.push_close(MQTT_CLOSE_CODE, reason or "")
 
+    def _evicted(self, reason: str) -> None:
+        self._close_code = codes.QUOTA_EXCEEDED
+        super()._evicted(reason)
+
     def close(self, reason: str | None) -> None:
         """The service ends the session (REST close, eviction, shutdown)."""
         self.closed = True
@@ -201,4 +206,4 @@ class MqttConnection(Connection):
             if self.ended is not None:
                 self.ended()
             return
-        self.disconnect(codes.ADMINISTRATIVE_ACTION, reason)
+        self.disconnect(self._close_code, reason)
