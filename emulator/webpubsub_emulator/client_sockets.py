@@ -9,6 +9,7 @@ injector, hands the client endpoint paths to the endpoint itself and everything 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import cast
 
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -27,14 +28,15 @@ class ClientSockets:
         self.app = app
         self._endpoint = endpoint
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
+        # Returns the awaitable of the app it picks instead of awaiting it in a coroutine of
+        # its own, which would stay suspended for the life of each socket.
         if scope["type"] == "websocket" and client_endpoint_path(scope) is not None:
             # Starlette's types are wider than what the server passes (dicts and coroutine
             # functions, as ASGI has them), which is what the endpoint is written for.
-            await self._endpoint(
+            return self._endpoint(
                 cast("client_ws.Scope", scope),
                 cast("client_ws.Receive", receive),
                 cast("AsgiSend", send),
             )
-        else:
-            await self.app(scope, receive, send)
+        return self.app(scope, receive, send)

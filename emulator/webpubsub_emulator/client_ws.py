@@ -73,15 +73,14 @@ class ClientEndpoint:
         except ServiceError as error:
             await _deny(scope, send, error)
             return
+        publish = _publisher(scope, connection)  # the scope's query is gone after the accept
         await send({"type": "websocket.accept", "subprotocol": protocol.value or None})
         writer = SocketWriter(send, transport_aborter(receive))
         connection.attach(writer)
         upstream.connected(hub, connection)
         code = 1006
         try:
-            code = await _read_loop(
-                receive, hub, connection, upstream, _publisher(scope, connection)
-            )
+            code = await _read_loop(receive, hub, connection, upstream, publish)
         finally:
             await self._finish(service, hub, connection, writer, code, upstream)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from urllib.parse import urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -60,19 +60,16 @@ class Guards:
         self._hosts = frozenset(h.lower() for h in allowed_hosts)
         self._origins = frozenset(o.lower().rstrip("/") for o in allowed_origins)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
+        # Returns the awaitable to run rather than awaiting it in a coroutine of its own: an
+        # accepted socket keeps every coroutine above its endpoint suspended while it is open.
         if scope["type"] == "http":
-            await self._http(scope, receive, send)
-        elif scope["type"] == "websocket":
-            # Checked here rather than in a coroutine of its own: an accepted socket keeps
-            # every frame above its endpoint suspended for as long as it is open.
+            return self._http(scope, receive, send)
+        if scope["type"] == "websocket":
             origin = _headers(scope).get("origin")
-            if origin is None or self.origin_allowed(origin):
-                await self.app(scope, receive, send)
-            else:
-                await _refuse_origin(scope, receive, send, origin)
-        else:
-            await self.app(scope, receive, send)
+            if origin is not None and not self.origin_allowed(origin):
+                return _refuse_origin(scope, receive, send, origin)
+        return self.app(scope, receive, send)
 
     def host_allowed(self, host_header: str) -> bool:
         if "*" in self._hosts:
