@@ -182,8 +182,9 @@ class Connection:
         self.closed = False
         self.close_reason: str | None = None  # why the service closed it (for `disconnected`)
         self.writer: SocketWriter | None = None
-        # Set by the hub: closes the connection and removes it (and its session).
-        self.evict: Callable[[str], None] | None = None
+        # Set by the hub: evict(connection, reason) closes the connection and removes it (and
+        # its session). A bound method of the hub, not a partial: one object less per socket.
+        self.evict: Callable[[Connection, str], None] | None = None
         self.expiry: asyncio.TimerHandle | None = None
         self._next_sequence_id = 1
         # Unacknowledged (sequence id, message): the message object is shared by every
@@ -233,7 +234,7 @@ class Connection:
 
     def _evicted(self, reason: str) -> None:
         if self.evict is not None and not self.closed:
-            self.evict(reason)
+            self.evict(self, reason)
 
     def send_control(self, message: dict[str, Any]) -> None:
         """Queue an ack/system/pong message (subprotocols only; never sequenced)."""
@@ -299,19 +300,19 @@ class RecentAckIds:
     __slots__ = ("_order", "_seen")
 
     def __init__(self) -> None:
-        # Made on the first ack id: most connections never send one (raw clients cannot).
+        # Both made on the first ack id: most connections never send one (raw clients cannot).
         self._order: deque[int] | None = None
-        self._seen: set[int] = set()
+        self._seen: set[int] | None = None
 
     def first_time(self, ack_id: int) -> bool:
         """Remember ``ack_id``; False if it is among the last ``LIMIT`` ones already."""
-        if ack_id in self._seen:
+        seen, order = self._seen, self._order
+        if seen is None or order is None:
+            seen, order = self._seen, self._order = set(), deque()
+        elif ack_id in seen:
             return False
-        order = self._order
-        if order is None:
-            order = self._order = deque()
         order.append(ack_id)
-        self._seen.add(ack_id)
+        seen.add(ack_id)
         if len(order) > self.LIMIT:
-            self._seen.discard(order.popleft())
+            seen.discard(order.popleft())
         return True

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from urllib.parse import urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -60,13 +60,16 @@ class Guards:
         self._hosts = frozenset(h.lower() for h in allowed_hosts)
         self._origins = frozenset(o.lower().rstrip("/") for o in allowed_origins)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
+        # Returns the awaitable to run rather than awaiting it in a coroutine of its own: an
+        # accepted socket keeps every coroutine above its endpoint suspended while it is open.
         if scope["type"] == "http":
-            await self._http(scope, receive, send)
-        elif scope["type"] == "websocket":
-            await self._websocket(scope, receive, send)
-        else:
-            await self.app(scope, receive, send)
+            return self._http(scope, receive, send)
+        if scope["type"] == "websocket":
+            origin = _headers(scope).get("origin")
+            if origin is not None and not self.origin_allowed(origin):
+                return _refuse_origin(scope, receive, send, origin)
+        return self.app(scope, receive, send)
 
     def host_allowed(self, host_header: str) -> bool:
         if "*" in self._hosts:
@@ -116,32 +119,29 @@ class Guards:
             )
             await _refuse(send, error, close=False)
 
-    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
-        origin = _headers(scope).get("origin")
-        if origin is None or self.origin_allowed(origin):
-            await self.app(scope, receive, send)
-            return
-        # Answer the handshake with a plain HTTP 403: nothing is accepted, nothing is logged.
-        await receive()  # websocket.connect
-        error = ServiceError(
-            403,
-            "Forbidden",
-            f"WebSocket Origin {origin!r} is not a loopback origin; start the emulator with "
-            "--allow-origin to allow it",
-            "Origin",
+
+async def _refuse_origin(scope: Scope, receive: Receive, send: Send, origin: str) -> None:
+    # Answer the handshake with a plain HTTP 403: nothing is accepted, nothing is logged.
+    await receive()  # websocket.connect
+    error = ServiceError(
+        403,
+        "Forbidden",
+        f"WebSocket Origin {origin!r} is not a loopback origin; start the emulator with "
+        "--allow-origin to allow it",
+        "Origin",
+    )
+    response = error.to_response()
+    if "websocket.http.response" in scope.get("extensions", {}):
+        await send(
+            {
+                "type": "websocket.http.response.start",
+                "status": 403,
+                "headers": [(k.encode(), v.encode()) for k, v in response.headers.items()],
+            }
         )
-        response = error.to_response()
-        if "websocket.http.response" in scope.get("extensions", {}):
-            await send(
-                {
-                    "type": "websocket.http.response.start",
-                    "status": 403,
-                    "headers": [(k.encode(), v.encode()) for k, v in response.headers.items()],
-                }
-            )
-            await send({"type": "websocket.http.response.body", "body": response.body})
-        else:
-            await send({"type": "websocket.close", "code": 1008, "reason": "origin not allowed"})
+        await send({"type": "websocket.http.response.body", "body": response.body})
+    else:
+        await send({"type": "websocket.close", "code": 1008, "reason": "origin not allowed"})
 
 
 class _LimitedBody:

@@ -10,7 +10,6 @@ Hub names are case-insensitive, as in the cloud service.
 from __future__ import annotations
 
 import asyncio
-import functools
 import uuid
 from collections.abc import Iterable, Iterator
 
@@ -61,7 +60,7 @@ class Hub:
 
     def add(self, connection: Connection, initial_groups: Iterable[str]) -> None:
         self.connections[connection.connection_id] = connection
-        connection.evict = functools.partial(self.close, connection)
+        connection.evict = self.close
         user = connection.user_id
         if user is not None:
             self.users.setdefault(user, {})[connection.connection_id] = connection
