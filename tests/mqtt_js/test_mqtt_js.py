@@ -109,7 +109,10 @@ def test_node_client_subscribes_publishes_and_receives_rest_sends(
         assert ready == {"event": "ready", "granted": [1]}, node.stderr and node.stderr.read()
         assert service.connection_exists(client_id)  # the client id is the connection id
         send_rest_messages(service, "sensors", client_id)
-        out, err = node.communicate(timeout=30)
+        # Not communicate(): it reads the pipe itself and would miss lines that readline()
+        # already buffered (the client's own publish can come in the same chunk as "ready").
+        node.wait(timeout=30)
+        out, err = node.stdout.read(), node.stderr.read() if node.stderr else ""
     finally:
         node.kill()
     assert node.returncode == 0, err
