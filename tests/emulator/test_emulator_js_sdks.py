@@ -17,8 +17,9 @@ from typing import Any
 import pytest
 from webpubsub_emulator import EmulatorServer
 
-ROOT = Path(__file__).resolve().parents[2]
-CACHE = ROOT / ".cache" / "npm-tests" / "emulator-fidelity"
+from tests._installs import NPM_CACHE, npm_packages
+
+CACHE = NPM_CACHE / "emulator-fidelity"
 SCRIPT = Path(__file__).parent / "js" / "fidelity.mjs"
 PACKAGES = ("@azure/web-pubsub@1.2.0", "@azure/web-pubsub-client@1.0.4")
 
@@ -27,18 +28,9 @@ pytestmark = pytest.mark.skipif(shutil.which("npm") is None, reason="needs node 
 
 @pytest.fixture(scope="module")
 def node_modules() -> Path:
-    modules = CACHE / "node_modules"
-    if not (modules / "@azure" / "web-pubsub-client").is_dir():
-        CACHE.mkdir(parents=True, exist_ok=True)
-        (CACHE / "package.json").write_text('{"private": true, "type": "module"}')
-        subprocess.run(
-            ["npm", "install", "--no-audit", "--no-fund", "--silent", *PACKAGES],
-            cwd=CACHE,
-            check=True,
-            timeout=300,
-        )
-    shutil.copy(SCRIPT, CACHE / SCRIPT.name)
-    return modules
+    folder = npm_packages("emulator-fidelity", PACKAGES)
+    shutil.copy(SCRIPT, folder / SCRIPT.name)
+    return folder / "node_modules"
 
 
 def run(scenario: str, server: EmulatorServer, hub: str) -> list[dict[str, Any]]:

@@ -11,18 +11,19 @@ import asyncio
 import contextlib
 import itertools
 import json
-import os
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
 
-import pytest
 import websockets
 from websockets.asyncio.client import ClientConnection
 
-CHROMIUM = "/usr/bin/chromium"
+from tests._installs import ensure_chromium
+
+__all__ = ["Chromium", "Page", "ensure_chromium"]
+
 FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -36,39 +37,6 @@ FLAGS = (
     "--remote-debugging-address=127.0.0.1",
     "--remote-debugging-port=0",
 )
-
-
-def ensure_chromium() -> str:
-    """Path of Debian's chromium; installed with apt-get when missing and running as root.
-    Fails (never skips, also under CI=true) when it cannot be had."""
-    if os.path.exists(CHROMIUM):
-        return CHROMIUM
-    if os.geteuid() != 0:
-        pytest.fail(
-            "chromium is missing; install it with: apt-get install -y chromium", pytrace=False
-        )
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    completed = subprocess.run(
-        ["apt-get", "install", "-y", "chromium"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=900,
-    )
-    if completed.returncode != 0:
-        update = subprocess.run(["apt-get", "update"], capture_output=True, env=env, timeout=300)
-        completed = subprocess.run(
-            ["apt-get", "install", "-y", "chromium"],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=900,
-        )
-        if update.returncode != 0 or completed.returncode != 0:
-            pytest.fail(
-                f"apt-get install -y chromium failed:\n{completed.stderr[-2000:]}", pytrace=False
-            )
-    return CHROMIUM
 
 
 class Page:

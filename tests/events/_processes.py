@@ -6,16 +6,14 @@ from __future__ import annotations
 import json
 import os
 import queue
-import shutil
 import subprocess
 import threading
 from pathlib import Path
 from typing import Any
 
-import pytest
+from tests._installs import npm_packages
 
 REPO = Path(__file__).resolve().parents[2]
-NPM_CACHE = REPO / ".cache" / "npm-tests"
 # Pinned so a new release cannot change what the tests prove.
 NPM_PACKAGES = (
     "@azure/web-pubsub-client@1.0.4",
@@ -26,27 +24,8 @@ JS_DIR = Path(__file__).parent / "js"
 
 
 def node_modules() -> Path:
-    """Install the pinned npm packages into the cache (once); return its node_modules."""
-    if shutil.which("node") is None or shutil.which("npm") is None:
-        pytest.fail("node and npm are needed for the JS interop tests", pytrace=False)
-    modules = NPM_CACHE / "node_modules"
-    stamp = NPM_CACHE / "installed.txt"
-    wanted = "\n".join(NPM_PACKAGES)
-    if stamp.exists() and stamp.read_text() == wanted and modules.is_dir():
-        return modules
-    NPM_CACHE.mkdir(parents=True, exist_ok=True)
-    (NPM_CACHE / "package.json").write_text('{"name": "npm-tests", "private": true}\n')
-    completed = subprocess.run(
-        ["npm", "install", "--no-audit", "--no-fund", "--no-save", *NPM_PACKAGES],
-        cwd=NPM_CACHE,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    if completed.returncode != 0:
-        pytest.fail(f"npm install failed:\n{completed.stderr[-2000:]}", pytrace=False)
-    stamp.write_text(wanted)
-    return modules
+    """The pinned npm packages' node_modules (installed once, see tests/_installs.py)."""
+    return npm_packages("events", NPM_PACKAGES) / "node_modules"
 
 
 class LineProcess:

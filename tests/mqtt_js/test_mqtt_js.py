@@ -21,10 +21,11 @@ from typing import Any
 import pytest
 from webpubsub import WebPubSubServiceClient
 
-from ..events._chromium import Chromium, ensure_chromium
+from tests._installs import NPM_CACHE, ensure_chromium, npm_packages
 
-ROOT = Path(__file__).resolve().parents[2]
-CACHE = ROOT / ".cache" / "npm-tests" / "mqtt-js"
+from ..events._chromium import Chromium
+
+CACHE = NPM_CACHE / "mqtt-js"
 JS = Path(__file__).parent / "js"
 PACKAGE = "mqtt@5.16.0"
 SERVER_TOPIC = "$webpubsub/server/messages"  # where sends to all / user / connection arrive
@@ -36,15 +37,7 @@ pytestmark = pytest.mark.skipif(shutil.which("npm") is None, reason="needs node 
 @pytest.fixture(scope="module")
 def mqtt_js() -> Path:
     """The directory holding node_modules/mqtt and the test scripts."""
-    if not (CACHE / "node_modules" / "mqtt" / "dist" / "mqtt.min.js").is_file():
-        CACHE.mkdir(parents=True, exist_ok=True)
-        (CACHE / "package.json").write_text('{"private": true, "type": "module"}')
-        subprocess.run(
-            ["npm", "install", "--no-audit", "--no-fund", "--silent", PACKAGE],
-            cwd=CACHE,
-            check=True,
-            timeout=300,
-        )
+    npm_packages("mqtt-js", [PACKAGE])
     for script in JS.iterdir():
         shutil.copy(script, CACHE / script.name)
     shutil.copy(CACHE / "node_modules" / "mqtt" / "dist" / "mqtt.min.js", CACHE / "mqtt.min.js")

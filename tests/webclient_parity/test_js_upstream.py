@@ -27,10 +27,10 @@ from webpubsub.client import aio as client_aio
 from webpubsub.client.models import CallbackType, InvokeEventError, WebPubSubDataType
 from webpubsub_emulator import EmulatorServer
 
+from tests._installs import npm_packages
+
 from .conftest import ROLES, START_TIMEOUT, WAIT
 
-ROOT = Path(__file__).resolve().parents[2]
-CACHE = ROOT / ".cache" / "npm-tests" / "webclient-express"
 SCRIPT = Path(__file__).parent / "js" / "express_upstream.js"
 # Pinned so a new release cannot change what the test proves.
 PACKAGES = ("@azure/web-pubsub-express@1.0.6", "express@4.21.2")
@@ -40,19 +40,7 @@ pytestmark = pytest.mark.skipif(shutil.which("npm") is None, reason="needs node 
 
 @pytest.fixture(scope="module")
 def node_modules() -> Path:
-    modules = CACHE / "node_modules"
-    stamp = CACHE / "installed.txt"
-    if not (stamp.exists() and stamp.read_text() == "\n".join(PACKAGES)):
-        CACHE.mkdir(parents=True, exist_ok=True)
-        (CACHE / "package.json").write_text('{"name": "webclient-express", "private": true}\n')
-        subprocess.run(
-            ["npm", "install", "--no-audit", "--no-fund", "--silent", *PACKAGES],
-            cwd=CACHE,
-            check=True,
-            timeout=300,
-        )
-        stamp.write_text("\n".join(PACKAGES))
-    return modules
+    return npm_packages("webclient-express", PACKAGES) / "node_modules"
 
 
 class ExpressUpstream:
