@@ -13,7 +13,17 @@ from pathlib import Path
 
 from webpubsub_emulator import DEFAULT_ACCESS_KEY
 
-from . import emulator_memory, fanout, imports, report, rest_async, rest_sync, tokens
+from . import (
+    client_imports,
+    client_libraries,
+    emulator_memory,
+    fanout,
+    imports,
+    report,
+    rest_async,
+    rest_sync,
+    tokens,
+)
 from .emulator_process import EmulatorProcess
 from .machine import describe
 from .plot import draw
@@ -21,7 +31,19 @@ from .profiles import profile_clients
 from .results import BenchmarkResult
 from .settings import DEFAULT, QUICK, Settings
 
-NAMES = ("sync", "async", "tokens", "import", "fanout", "memory")
+NAMES = (
+    "sync",
+    "async",
+    "tokens",
+    "import",
+    "fanout",
+    "memory",
+    "client",
+    "client_memory",
+    "client_import",
+)
+#: ``--only`` shorthands for several benchmarks.
+GROUPS = {"clients": ("client", "client_memory", "client_import")}
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -41,18 +63,29 @@ def main(argv: list[str] | None = None) -> int:
         rest_emulator = _lazy(
             stack, lambda: EmulatorProcess(_profile(args, out_dir, "profile-emulator-rest.txt"))
         )
-        runners: dict[str, Callable[[], BenchmarkResult]] = {
+        # The client libraries get an emulator of their own (their sockets stay open).
+        client_emulator = _lazy(
+            stack, lambda: EmulatorProcess(None, ack_delay=client_libraries.ACK_DELAY_SECONDS)
+        )
+        no_delay_emulator = _lazy(stack, lambda: EmulatorProcess(None, ack_delay=0.0))
+        runners: dict[str, Callable[[], BenchmarkResult | tuple[BenchmarkResult, ...]]] = {
             "sync": lambda: rest_sync.run(rest_emulator(), settings),
             "async": lambda: rest_async.run(rest_emulator(), settings),
             "tokens": lambda: tokens.run(DEFAULT_ACCESS_KEY, settings),
             "import": lambda: imports.run(settings),
             "fanout": lambda: _fanout(args, out_dir, settings),
             "memory": lambda: emulator_memory.run(settings),
+            "client": lambda: client_libraries.run_work(
+                client_emulator(), no_delay_emulator(), settings
+            ),
+            "client_memory": lambda: client_libraries.run_memory(client_emulator(), settings),
+            "client_import": lambda: client_imports.run(settings),
         }
         for name in chosen:
             print(f"[{time.perf_counter() - started:6.1f}s] {name} ...", flush=True)
             try:
-                results.append(runners[name]())
+                outcome = runners[name]()
+                results.extend(outcome if isinstance(outcome, tuple) else (outcome,))
             except Exception:
                 failures.append(name)
                 print(f"benchmark {name!r} failed:", file=sys.stderr)
@@ -62,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"profile written: {path}")
     elapsed = time.perf_counter() - started
     if results:
-        _write(results, machine, args, settings, elapsed, out_dir)
+        _write(results, machine, args, settings, elapsed, out_dir, chosen)
     if failures:
         print(f"FAILED: {', '.join(failures)}", file=sys.stderr)
         return 1
@@ -84,7 +117,8 @@ def _parser() -> argparse.ArgumentParser:
         "--only",
         action="append",
         metavar="NAME",
-        help=f"run only these benchmarks (repeatable or comma-separated): {', '.join(NAMES)}",
+        help="run only these benchmarks (repeatable or comma-separated): "
+        f"{', '.join(NAMES)}; 'clients' is client,client_memory,client_import",
     )
     parser.add_argument(
         "--out",
@@ -104,6 +138,7 @@ def _chosen(only: list[str] | None) -> list[str]:
     if not only:
         return list(NAMES)
     names = [name.strip() for item in only for name in item.split(",") if name.strip()]
+    names = [part for name in names for part in GROUPS.get(name, (name,))]
     unknown = sorted(set(names) - set(NAMES))
     if unknown:
         raise SystemExit(f"unknown benchmark(s) {unknown}; choose from {', '.join(NAMES)}")
@@ -148,12 +183,13 @@ def _write(
     settings: Settings,
     elapsed: float,
     out_dir: Path,
+    chosen: list[str],
 ) -> None:
     command = "python -m benchmarks" + "".join(
         f" {flag}" for flag, on in (("--quick", args.quick), ("--profile", args.profile)) if on
     )
     if args.only:
-        command += " --only " + ",".join(r.name for r in results)
+        command += " --only " + ",".join(chosen)
     run = {
         "command": f"`{command}`",
         "kind": "quick smoke run (small counts)" if settings.quick else "full run",

@@ -26,14 +26,16 @@ class EmulatorProcess:
 
     Attributes (set on ``__enter__``): ``connection_string``, ``endpoint``
     (``http://127.0.0.1:PORT``) and ``access_key``. With ``profile_path`` the emulator runs
-    under pyinstrument and writes a text profile there when it stops.
+    under pyinstrument and writes a text profile there when it stops; ``ack_delay`` replaces
+    its delay before each client ack (seconds).
 
     Raises:
         RuntimeError: the child exits or prints no connection string within 30 s.
     """
 
-    def __init__(self, profile_path: Path | None = None) -> None:
+    def __init__(self, profile_path: Path | None = None, *, ack_delay: float | None = None) -> None:
         self._profile_path = profile_path
+        self._ack_delay = ack_delay
         self._process: subprocess.Popen[bytes] | None = None
         self.connection_string = ""
         self.endpoint = ""
@@ -41,6 +43,8 @@ class EmulatorProcess:
 
     def __enter__(self) -> EmulatorProcess:
         extra = [] if self._profile_path is None else ["--profile", str(self._profile_path)]
+        if self._ack_delay is not None:
+            extra += ["--ack-delay", repr(self._ack_delay)]
         self._process = spawn("benchmarks.emulator_child", *extra)
         try:
             line = Lines(self._process, "emulator").next(_START_TIMEOUT_SECONDS)

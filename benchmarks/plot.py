@@ -14,6 +14,10 @@ _COLOURS = {
     "official 1.3.0": "#d95f02",
     "raw httpx": "#7f7f7f",
     "raw httpx-aiohttp": "#3f3f3f",
+    "webpubsub sync": "#2b7bba",
+    "webpubsub aio": "#6baed6",
+    "official 1.1.0 sync": "#d95f02",
+    "official 1.1.0 aio": "#fdae6b",
 }
 _DEFAULT_COLOUR = "#1b9e77"
 _COLUMNS = 3

@@ -28,6 +28,8 @@ from .child_process import REPO_ROOT
 
 CACHE = REPO_ROOT / ".venv-bench"
 OFFICIAL_REQUIREMENT = "azure-messaging-webpubsubservice==1.3.0"
+# Its aio module imports aiohttp, which only its ``aio`` extra installs.
+OFFICIAL_CLIENT_REQUIREMENT = "azure-messaging-webpubsubclient[aio]==1.1.0"
 
 
 @attrs.frozen
@@ -48,6 +50,28 @@ def ours() -> Interpreter:
 def official() -> Interpreter:
     """A venv with the official package (and what it depends on) only."""
     return Interpreter(_venv("official", [OFFICIAL_REQUIREMENT]), {})
+
+
+def ours_client() -> Interpreter:
+    """Like :func:`ours`, plus the ``client`` extra's requirements (``webpubsub[client]``)."""
+    python = _venv("ours-client", runtime_requirements() + extra_requirements("client"))
+    return Interpreter(python, ours().env)
+
+
+def official_client() -> Interpreter:
+    """A venv with the official client library (and what it depends on) only."""
+    return Interpreter(_venv("official-client", [OFFICIAL_CLIENT_REQUIREMENT]), {})
+
+
+def extra_requirements(extra: str) -> list[str]:
+    """The requirements ``webpubsub[extra]`` adds, markers dropped, from the installed
+    distribution's metadata."""
+    markers = (f"extra == '{extra}'", f'extra == "{extra}"')
+    return sorted(
+        requirement.split(";", 1)[0].strip()
+        for requirement in metadata.requires("webpubsub") or []
+        if any(marker in requirement for marker in markers)
+    )
 
 
 def runtime_requirements() -> list[str]:

@@ -27,6 +27,12 @@ class Settings:
     memory_connections: tuple[int, ...]
     memory_groups: int
     warmup_calls: int
+    client_sends: int
+    client_serial_sends: int
+    client_rounds: int
+    client_backlog: int
+    client_receive_rounds: int
+    client_idle_clients: int
     quick: bool
 
 
@@ -50,6 +56,14 @@ DEFAULT = Settings(
     memory_connections=(1000, 5000),
     memory_groups=10,
     warmup_calls=200,
+    client_sends=1000,
+    # One at a time each send waits for its ack (20 ms in the emulator).
+    client_serial_sends=200,
+    client_rounds=3,
+    # Below the emulator's 1000-message outbound queue per connection.
+    client_backlog=800,
+    client_receive_rounds=4,
+    client_idle_clients=50,
     quick=False,
 )
 
@@ -72,5 +86,11 @@ QUICK = Settings(
     memory_connections=(200,),
     memory_groups=10,
     warmup_calls=20,
+    client_sends=100,
+    client_serial_sends=50,
+    client_rounds=1,
+    client_backlog=300,
+    client_receive_rounds=2,
+    client_idle_clients=10,
     quick=True,
 )

@@ -10,7 +10,7 @@ import inspect
 import logging
 import socket
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator
 from typing import Any, Literal, overload
 
 from websockets.asyncio.client import ClientConnection, connect
@@ -51,6 +51,20 @@ from ..models import (
 )
 
 _LOGGER = logging.getLogger("webpubsub.client")
+
+
+class _Done:
+    """An awaitable that finishes at once: what ``subscribe`` and ``unsubscribe`` return, so
+    code written for the official aio client (where they are coroutines) runs unchanged."""
+
+    __slots__ = ()
+
+    def __await__(self) -> Generator[None, None, None]:
+        return
+        yield
+
+
+_DONE = _Done()
 Listener = Callable[..., Any]
 DataMessage = OnGroupDataMessageArgs | OnServerDataMessageArgs
 
@@ -218,49 +232,55 @@ class WebPubSubClient:
     @overload
     def subscribe(
         self, event: Literal[CallbackType.CONNECTED], listener: Callable[[OnConnectedArgs], Any]
-    ) -> None: ...
+    ) -> Awaitable[None]: ...
     @overload
     def subscribe(
         self,
         event: Literal[CallbackType.DISCONNECTED],
         listener: Callable[[OnDisconnectedArgs], Any],
-    ) -> None: ...
+    ) -> Awaitable[None]: ...
     @overload
     def subscribe(
         self, event: Literal[CallbackType.STOPPED], listener: Callable[[], Any]
-    ) -> None: ...
+    ) -> Awaitable[None]: ...
     @overload
     def subscribe(
         self,
         event: Literal[CallbackType.SERVER_MESSAGE],
         listener: Callable[[OnServerDataMessageArgs], Any],
-    ) -> None: ...
+    ) -> Awaitable[None]: ...
     @overload
     def subscribe(
         self,
         event: Literal[CallbackType.GROUP_MESSAGE],
         listener: Callable[[OnGroupDataMessageArgs], Any],
-    ) -> None: ...
+    ) -> Awaitable[None]: ...
     @overload
     def subscribe(
         self,
         event: Literal[CallbackType.REJOIN_GROUP_FAILED],
         listener: Callable[[OnRejoinGroupFailedArgs], Any],
-    ) -> None: ...
+    ) -> Awaitable[None]: ...
     @overload
-    def subscribe(self, event: CallbackType | str, listener: Listener) -> None: ...
-    def subscribe(self, event: CallbackType | str, listener: Listener) -> None:
-        """As the sync client's ``subscribe``; ``listener`` may be a coroutine function."""
+    def subscribe(self, event: CallbackType | str, listener: Listener) -> Awaitable[None]: ...
+    def subscribe(self, event: CallbackType | str, listener: Listener) -> Awaitable[None]:
+        """As the sync client's ``subscribe``; ``listener`` may be a coroutine function.
+
+        Registers at once; the result may be awaited (``await client.subscribe(...)``, as
+        the official aio client's coroutine must be) or ignored."""
         kind = _common.callback_type(event)
         if not callable(listener):
             raise TypeError(f"listener must be callable, not {type(listener).__name__}")
         self._listeners[kind].append(listener)
+        return _DONE
 
-    def unsubscribe(self, event: CallbackType | str, listener: Listener) -> None:
-        """Stop calling ``listener`` for ``event`` (nothing happens if it was not subscribed)."""
+    def unsubscribe(self, event: CallbackType | str, listener: Listener) -> Awaitable[None]:
+        """Stop calling ``listener`` for ``event`` (nothing happens if it was not subscribed);
+        awaitable like ``subscribe``."""
         listeners = self._listeners[_common.callback_type(event)]
         if listener in listeners:
             listeners.remove(listener)
+        return _DONE
 
     # -- messages -----------------------------------------------------------------------------
 
