@@ -17,6 +17,7 @@ from .errors import ServiceError
 from .faults import install as install_faults
 from .guards import Guards
 from .keys import DEFAULT_ACCESS_KEY
+from .mqtt import MqttEndpoint
 from .rest import routes
 from .state import RECONNECT_GRACE_SECONDS, Service
 from .upstream import EventHandlersConfig, Upstream
@@ -51,6 +52,7 @@ def create_app(
             *routes(),
             WebSocketRoute("/client/hubs/{hub}", ClientEndpoint()),
             WebSocketRoute("/client/", ClientEndpoint()),
+            WebSocketRoute("/clients/mqtt/hubs/{hub}", MqttEndpoint()),
         ],
         exception_handlers={HTTPException: _http_error},
         middleware=[Middleware(RouteOnEncodedPath)],

@@ -118,8 +118,10 @@ def _audience_matches(aud: str, path: str, query: str | None) -> bool:
 
 def _segments(path: str) -> list[str]:
     segments = [unquote(segment) for segment in path.rstrip("/").split("/")]
-    # "", "api" or "client", "hubs", the hub name: case-insensitive, like hub names.
-    return [s.lower() for s in segments[:_CASELESS_SEGMENTS]] + segments[_CASELESS_SEGMENTS:]
+    # "", "api" or "client", "hubs", the hub name: case-insensitive, like hub names
+    # (one more for the "clients", "mqtt" / "socketio" endpoints).
+    caseless = _CASELESS_SEGMENTS + (len(segments) > 1 and segments[1].lower() == "clients")
+    return [s.lower() for s in segments[:caseless]] + segments[caseless:]
 
 
 def _normal_query(query: str) -> list[tuple[str, str]]:

@@ -96,7 +96,7 @@ class ClientEndpoint:
                 400,
                 "UnsupportedSubprotocol",
                 "supported subprotocols are "
-                + ", ".join(p.value for p in Protocol if p is not Protocol.RAW)
+                + ", ".join(p.value for p in Protocol if p not in (Protocol.RAW, Protocol.MQTT))
                 + " (or none for raw WebSocket)",
                 "Sec-WebSocket-Protocol",
             )

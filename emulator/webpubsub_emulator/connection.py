@@ -261,6 +261,11 @@ class Connection:
     def detach(self) -> None:
         self.writer = None
 
+    def event_headers(self, hub: str, event: str) -> dict[str, str]:
+        """CloudEvents headers of this connection's upstream ``event`` beyond the common
+        ones (MQTT sessions add theirs)."""
+        return {}
+
     def connected_message(self) -> dict[str, Any]:
         message: dict[str, Any] = {
             "type": "system",

@@ -39,6 +39,8 @@ class Protocol(enum.Enum):
     RELIABLE_JSON = "json.reliable.webpubsub.azure.v1"
     PROTOBUF = "protobuf.webpubsub.azure.v1"
     RELIABLE_PROTOBUF = "protobuf.reliable.webpubsub.azure.v1"
+    # Only on the MQTT endpoint (``/clients/mqtt/hubs/{hub}``), never negotiated on /client.
+    MQTT = "mqtt"
 
     @property
     def is_json(self) -> bool:
@@ -59,7 +61,7 @@ def negotiate(offered: list[str]) -> Protocol | None:
         return Protocol.RAW
     for name in offered:
         for protocol in Protocol:
-            if protocol is Protocol.RAW:
+            if protocol in (Protocol.RAW, Protocol.MQTT):
                 continue
             if name.lower() == protocol.value:
                 return protocol
@@ -106,6 +108,9 @@ class DataMessage:
     ) -> None:
         self.payload = payload
         self.group = group
+        # The MQTT topic: the group, also for a REST send to a group (which the other
+        # protocols show as a message from the server, with no group).
+        self.topic = group
         self.from_user_id = from_user_id
         # messageTtlSeconds 0 (or none) means the message never expires.
         self.expires_at = time.monotonic() + ttl_seconds if ttl_seconds else None

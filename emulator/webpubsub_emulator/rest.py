@@ -147,7 +147,9 @@ async def send_to_user(request: Request, hub: Hub) -> Response:
 async def send_to_group(request: Request, hub: Hub) -> Response:
     group = _param(request, "group")
     predicate = parse_filter(request.query_params.get("filter"))
-    hub.send_to_group(group, await read_message(request), excluded(request), predicate)
+    message = await read_message(request)
+    message.topic = group
+    hub.send_to_group(group, message, excluded(request), predicate)
     return _accepted()
 
 

@@ -95,6 +95,7 @@ from ._models import (
     UserEventRequest,
     UserEventResponse,
 )
+from ._mqtt_models import MqttConnectProperties, MqttDisconnectedProperties, MqttDisconnectPacket
 
 __all__ = [
     "MAX_BODY_BYTES",
@@ -109,6 +110,9 @@ __all__ = [
     "DisconnectedCallback",
     "DisconnectedRequest",
     "EventHandlerError",
+    "MqttConnectProperties",
+    "MqttDisconnectPacket",
+    "MqttDisconnectedProperties",
     "UserEventCallback",
     "UserEventRequest",
     "UserEventResponse",

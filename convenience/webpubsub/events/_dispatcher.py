@@ -34,6 +34,7 @@ from ._models import (
     UserEventRequest,
     UserEventResponse,
 )
+from ._mqtt_models import connect_properties, disconnected_properties
 
 _log = logging.getLogger("webpubsub.events")
 
@@ -73,7 +74,8 @@ class PendingCall:
     def complete(self, result: object = None, error: BaseException | None = None) -> HttpReply:
         """The HTTP answer for the callback's return value or the exception it raised."""
         if isinstance(error, EventHandlerError):
-            return HttpReply.error(error.status_code, error.message)
+            body, content_type = error.to_body()
+            return HttpReply(error.status_code, (("Content-Type", content_type),), body)
         if error is not None:
             _log.error(
                 "webpubsub event handler callback for %r raised",
@@ -187,8 +189,13 @@ class EventDispatcher:
         elif ce_type == SYSTEM_PREFIX + "connected":
             request, callback = ConnectedRequest(context), self._on_connected
         elif ce_type == SYSTEM_PREFIX + "disconnected":
-            reason = _json_object(body).get("reason")
-            request = DisconnectedRequest(context, reason if isinstance(reason, str) else None)
+            document = _json_object(body)
+            reason = document.get("reason")
+            request = DisconnectedRequest(
+                context,
+                reason if isinstance(reason, str) else None,
+                disconnected_properties(document),
+            )
             callback = self._on_disconnected
         else:
             raise _Malformed(f"ce-type {ce_type!r} is not a Web PubSub event type")
@@ -234,6 +241,8 @@ def _context(
         subprotocol=headers.get("ce-subprotocol") or None,
         origin=headers.get("webhook-request-origin", ""),
         states=_decode_states(headers.get("ce-connectionstate", "")),
+        physical_connection_id=headers.get("ce-physicalconnectionid") or None,
+        session_id=headers.get("ce-sessionid") or None,
     )
 
 
@@ -300,6 +309,7 @@ def _connect_request(context: ConnectionContext, body: bytes) -> ConnectRequest:
             for c in certificates
             if is_json_object(c)
         ],
+        mqtt=connect_properties(document),
     )
 
 

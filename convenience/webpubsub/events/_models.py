@@ -14,6 +14,12 @@ from typing import Any, Literal
 import attrs
 
 from .._narrowing import is_bytes_like
+from ._mqtt_models import (
+    MqttConnectProperties,
+    MqttDisconnectedProperties,
+    UserProperties,
+    user_properties_json,
+)
 
 DataType = Literal["text", "json", "binary"]
 JSONValue = Any  # what json.loads returns
@@ -27,6 +33,10 @@ class ConnectionContext:
     ``states`` is the connection state (``ce-connectionState``): read it, change it with
     ``set_state`` / ``clear_states`` (or mutate the dict); a change is sent back with the
     answer and arrives with this connection's later events. Values must be JSON-encodable.
+
+    MQTT clients only (else None): ``physical_connection_id`` names the WebSocket the event
+    came through; ``session_id`` the MQTT session (absent at ``connect``, which comes
+    before the session). Their format may change: compare them, do not parse them.
     """
 
     hub: str
@@ -36,6 +46,8 @@ class ConnectionContext:
     subprotocol: str | None
     origin: str
     states: dict[str, JSONValue]
+    physical_connection_id: str | None = None
+    session_id: str | None = None
 
     def set_state(self, key: str, value: JSONValue) -> None:
         """Set one connection-state entry (JSON-encodable ``value``)."""
@@ -67,7 +79,7 @@ class ConnectRequest:
 
     ``claims``, ``query`` and ``headers`` map names to lists of string values (headers with
     lower-cased names as the service sends them); ``subprotocols`` lists what the client
-    offered.
+    offered. ``mqtt`` holds the CONNECT packet's fields for an MQTT client, else None.
     """
 
     context: ConnectionContext
@@ -76,6 +88,7 @@ class ConnectRequest:
     headers: Mapping[str, Sequence[str]]
     subprotocols: Sequence[str]
     client_certificates: Sequence[ClientCertificate]
+    mqtt: MqttConnectProperties | None = None
 
 
 @attrs.frozen
@@ -84,12 +97,14 @@ class ConnectResponse:
     (``webpubsub.sendToGroup``, ``webpubsub.joinLeaveGroup.<group>``, ...) it holds and the
     subprotocol (one the client offered) the handshake selects. ``None`` / empty leaves that
     part as the client's token set it. Returning ``None`` from ``on_connect`` accepts as is.
+    ``mqtt_user_properties`` ((name, value) pairs) go to an MQTT 5.0 client in its CONNACK.
     """
 
     user_id: str | None = None
     groups: Sequence[str] = ()
     roles: Sequence[str] = ()
     subprotocol: str | None = None
+    mqtt_user_properties: UserProperties = ()
 
     def to_json(self) -> dict[str, Any]:
         body: dict[str, Any] = {}
@@ -101,6 +116,8 @@ class ConnectResponse:
             body["roles"] = list(self.roles)
         if self.subprotocol is not None:
             body["subprotocol"] = self.subprotocol
+        if self.mqtt_user_properties:
+            body["mqtt"] = {"userProperties": user_properties_json(self.mqtt_user_properties)}
         return body
 
 
@@ -113,10 +130,12 @@ class ConnectedRequest:
 
 @attrs.frozen
 class DisconnectedRequest:
-    """The ``disconnected`` notification; ``reason`` is the service's text, if any."""
+    """The ``disconnected`` notification; ``reason`` is the service's text, if any. For an
+    MQTT client it comes when the session ends, with ``mqtt`` telling how."""
 
     context: ConnectionContext
     reason: str | None
+    mqtt: MqttDisconnectedProperties | None = None
 
 
 @attrs.frozen
@@ -186,12 +205,43 @@ class EventHandlerError(Exception):
     """Raise from a callback to refuse: ``status_code`` (400-599) and ``message`` go back to
     the service. From ``on_connect`` the client's handshake fails with that status; from
     ``on_user_event`` a JSON client gets an error ack (or ``invokeEvent`` fails) and a raw
-    client is closed. Raises ValueError for a status outside 400-599.
+    client is closed.
+
+    An MQTT client refused in ``on_connect`` gets ``mqtt_code`` in its CONNACK: a 3.1.1
+    return code (1-5) or a 5.0 reason code (0x80 and up) for the client's
+    ``request.mqtt.protocol_version`` (the service sends "unspecified error" for any other
+    value); MQTT 5.0 clients also get ``message`` as the reason string and
+    ``mqtt_user_properties``.
+
+    Raises ValueError for a status outside 400-599 or an ``mqtt_code`` outside 1-255.
     """
 
-    def __init__(self, status_code: int = 401, message: str = "") -> None:
+    def __init__(
+        self,
+        status_code: int = 401,
+        message: str = "",
+        *,
+        mqtt_code: int | None = None,
+        mqtt_user_properties: UserProperties = (),
+    ) -> None:
         if not isinstance(status_code, int) or not 400 <= status_code <= 599:
             raise ValueError(f"status_code {status_code!r} must be an HTTP error status 400-599")
+        if mqtt_code is not None and (not isinstance(mqtt_code, int) or not 1 <= mqtt_code <= 255):
+            raise ValueError(f"mqtt_code {mqtt_code!r} must be an MQTT failure code 1-255")
         super().__init__(message or f"refused with {status_code}")
         self.status_code = status_code
         self.message = message
+        self.mqtt_code = mqtt_code
+        self.mqtt_user_properties = tuple(mqtt_user_properties)
+
+    def to_body(self) -> tuple[bytes, str]:
+        """The error answer's body and Content-Type: JSON with ``mqtt`` when an MQTT code or
+        user properties are set, else the message as text."""
+        if self.mqtt_code is None and not self.mqtt_user_properties:
+            return self.message.encode("utf-8"), "text/plain; charset=utf-8"
+        mqtt: dict[str, Any] = {"reason": self.message}
+        if self.mqtt_code is not None:
+            mqtt["code"] = self.mqtt_code
+        if self.mqtt_user_properties:
+            mqtt["userProperties"] = user_properties_json(self.mqtt_user_properties)
+        return json.dumps({"mqtt": mqtt}).encode("utf-8"), "application/json"

@@ -78,12 +78,23 @@ class Upstream:
     # -- system events ------------------------------------------------------------------------
 
     async def connect(
-        self, scope: Scope, hub: Hub, connection: Connection, protocol: Protocol
+        self,
+        scope: Scope,
+        hub: Hub,
+        connection: Connection,
+        protocol: Protocol,
+        *,
+        mqtt: dict[str, Any] | None = None,
+        on_answer: Callable[[dict[str, Any]], None] | None = None,
+        apply: bool = True,
     ) -> Protocol:
         """Run the blocking ``connect`` event; return the protocol to accept with.
 
-        On a refusal the connection is removed from the hub and ServiceError is raised with
-        the handler's 4xx status (500 for a 5xx or no answer).
+        On a refusal the connection is removed from the hub and ConnectRefused (a
+        ServiceError) is raised with the handler's 4xx status (500 for a 5xx or no answer).
+        MQTT connections pass the request's ``mqtt`` member, get the handler's JSON answer
+        (success or error, ``{}`` if none) through ``on_answer``, and ``apply=False`` when
+        they resume a session (whose user, groups and roles then stay as they are).
         """
         query = parse_qs(scope.get("query_string", b"").decode(), keep_blank_values=True)
         record = self._records.setdefault(
@@ -100,12 +111,19 @@ class Upstream:
             "subprotocols": offered,
             "clientCertificates": [],
         }
+        if mqtt is not None:
+            body = {"mqtt": mqtt, **body}
         result = await self._post(handler, hub, connection, record, "connect", True, body)
+        if on_answer is not None:
+            on_answer(_json_answer(result))
         if not result.ok:
-            self.forget(hub, connection)
-            hub.remove(connection)
+            if apply:
+                self.forget(hub, connection)
+                hub.remove(connection)
             status = result.status if 400 <= result.status < 500 else 500
-            raise ServiceError(status, "ConnectRefused", result.describe(), "connect")
+            raise ConnectRefused(status, "ConnectRefused", result.describe(), "connect")
+        if not apply:
+            return protocol
         return self._apply_connect(hub, connection, protocol, offered, result)
 
     def connected(self, hub: Hub, connection: Connection) -> None:
@@ -119,11 +137,20 @@ class Upstream:
                 record, self._post(handler, hub, connection, record, "connected", True, {})
             )
 
-    def disconnected(self, hub: Hub, connection: Connection, reason: str | None) -> None:
+    def disconnected(
+        self,
+        hub: Hub,
+        connection: Connection,
+        reason: str | None,
+        mqtt: dict[str, Any] | None = None,
+    ) -> None:
+        """Notify the end of a connection (for MQTT: of its session, with ``mqtt`` details)."""
         record = self._records.pop((hub.name, connection.connection_id), None)
         handler = self.handler_for(hub.name, "disconnected", system=True)
         if handler is not None and record is not None:
-            body = {"reason": reason} if reason else {}
+            body: dict[str, Any] = {"reason": reason} if reason else {}
+            if mqtt is not None:
+                body["mqtt"] = mqtt
             self._in_lane(
                 record, self._post(handler, hub, connection, record, "disconnected", True, body)
             )
@@ -171,6 +198,31 @@ class Upstream:
         """A raw client's frame: the user event ``message``."""
         payload = Payload("binary" if isinstance(data, bytes) else "text", data)
         self._user_event(hub, connection, "message", payload, _Raw(hub))
+
+    def mqtt_user_event(
+        self,
+        hub: Hub,
+        connection: Connection,
+        event: str,
+        request: tuple[bytes, str | None, dict[str, str]],
+        reply: Callable[[UpstreamResult], None],
+    ) -> None:
+        """An MQTT client's PUBLISH to ``$webpubsub/server/events/<event>``: ``request`` is
+        (body, content type, extra headers); ``reply`` gets the handler's answer. Without a
+        handler for the event nothing is sent and nothing answers."""
+        handler = self.handler_for(hub.name, event, system=False)
+        record = self._records.get((hub.name, connection.connection_id))
+        if handler is None or record is None:
+            return
+        body, content_type, extra = request
+
+        async def run() -> None:
+            result = await self._post_raw(
+                handler, hub, connection, record, event, False, body, content_type, extra
+            )
+            reply(result)
+
+        self._in_lane(record, run())
 
     def _user_event(
         self,
@@ -248,6 +300,7 @@ class Upstream:
         system: bool,
         body: bytes,
         content_type: str | None,
+        extra_headers: dict[str, str] | None = None,
     ) -> UpstreamResult:
         headers = cloudevents.headers(
             hub=hub.name,
@@ -260,8 +313,11 @@ class Upstream:
             origin=record.origin,
             access_keys=self._access_keys,
         )
+        headers.update(connection.event_headers(hub.name, event))
         if content_type is not None:
             headers["Content-Type"] = content_type
+        if extra_headers:
+            headers.update(extra_headers)
         result = await self.caller.post(handler.url(hub.name, event), headers, body)
         state_header = result.headers.get("ce-connectionState") if result.ok else None
         if state_header is not None:
@@ -302,6 +358,19 @@ class Upstream:
                 if picked.is_reliable and connection.reconnection_token is None:
                     connection.reconnection_token = secrets.token_urlsafe(32)
         return protocol
+
+
+class ConnectRefused(ServiceError):
+    """The event handler refused a ``connect`` event."""
+
+
+def _json_answer(result: UpstreamResult) -> dict[str, Any]:
+    """The handler's JSON object answer, or ``{}``."""
+    try:
+        answer = json.loads(result.body) if result.body else {}
+    except ValueError:
+        return {}
+    return answer if isinstance(answer, dict) else {}
 
 
 class _Outcome:
