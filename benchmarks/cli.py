@@ -19,6 +19,7 @@ from . import (
     emulator_memory,
     fanout,
     imports,
+    mqtt_fanout,
     report,
     rest_async,
     rest_sync,
@@ -37,6 +38,7 @@ NAMES = (
     "tokens",
     "import",
     "fanout",
+    "mqtt",
     "memory",
     "client",
     "client_memory",
@@ -74,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
             "tokens": lambda: tokens.run(DEFAULT_ACCESS_KEY, settings),
             "import": lambda: imports.run(settings),
             "fanout": lambda: _fanout(args, out_dir, settings),
+            "mqtt": lambda: _mqtt_fanout(args, out_dir, settings),
             "memory": lambda: emulator_memory.run(settings),
             "client": lambda: client_libraries.run_work(
                 client_emulator(), no_delay_emulator(), settings
@@ -174,6 +177,11 @@ def _lazy(
 def _fanout(args: argparse.Namespace, out_dir: Path, settings: Settings) -> BenchmarkResult:
     with EmulatorProcess(_profile(args, out_dir, "profile-emulator-fanout.txt")) as emulator:
         return fanout.run(emulator, settings)
+
+
+def _mqtt_fanout(args: argparse.Namespace, out_dir: Path, settings: Settings) -> BenchmarkResult:
+    with EmulatorProcess(_profile(args, out_dir, "profile-emulator-mqtt.txt")) as emulator:
+        return mqtt_fanout.run(emulator, settings)
 
 
 def _write(

@@ -39,6 +39,7 @@ from .results import BenchmarkResult, Check, Growth, Series
 from .settings import Settings
 
 HUB = "bench_fanout"
+JOIN_ROLE = "webpubsub.joinLeaveGroup"
 TARGET_DELIVERIES_PER_SECOND = 100_000.0
 # Growth targets, read at the largest number of clients of the growth table against the
 # headline number: throughput must not fall with clients, nor latency climb past a bound.
@@ -84,10 +85,23 @@ class Session:
 
 
 class LoadGenerator:
-    """One ``benchmarks.fanout_clients`` child holding ``clients`` WebSocket connections."""
+    """One ``benchmarks.fanout_clients`` child holding ``clients`` WebSocket connections
+    speaking ``protocol`` (``raw`` or ``mqtt``)."""
 
-    def __init__(self, url: str, clients: int) -> None:
-        self.process = spawn("benchmarks.fanout_clients", "--url", url, "--clients", str(clients))
+    def __init__(
+        self, url: str, clients: int, protocol: str = "raw", subscribe: str | None = None
+    ) -> None:
+        topic = ("--subscribe", subscribe) if subscribe is not None else ()
+        self.process = spawn(
+            "benchmarks.fanout_clients",
+            "--url",
+            url,
+            "--clients",
+            str(clients),
+            "--protocol",
+            protocol,
+            *topic,
+        )
         self.lines = Lines(self.process, "load generator")
 
     def send(self, command: dict[str, Any]) -> None:
@@ -106,7 +120,7 @@ class LoadGenerator:
 def run(emulator: EmulatorProcess, settings: Settings) -> BenchmarkResult:
     """Connect ``settings.fanout_clients`` clients, then measure throughput and latency; then
     the same at each of ``settings.fanout_growth_clients`` (fewer broadcasts when larger)."""
-    headline = _measure(
+    headline = measure(
         emulator, settings.fanout_clients, settings.fanout_messages, settings.fanout_rounds
     )
     growth: dict[int, Measured] = {}
@@ -117,7 +131,7 @@ def run(emulator: EmulatorProcess, settings: Settings) -> BenchmarkResult:
             messages = max(
                 10, min(settings.fanout_messages, settings.fanout_growth_deliveries // clients)
             )
-            growth[clients] = _measure(emulator, clients, messages, 1)
+            growth[clients] = measure(emulator, clients, messages, 1)
     return _result(settings, headline, growth)
 
 
@@ -151,10 +165,28 @@ class Measured:
         return statistics.median(b.cpu_us_per_delivery(b.generator_cpu) for b in self.bursts)
 
 
-def _measure(emulator: EmulatorProcess, clients: int, messages: int, rounds: int) -> Measured:
-    url = client_url(emulator.endpoint, emulator.access_key)
-    sender = PresignedSendToAll(emulator.endpoint, emulator.access_key, HUB, "text/plain")
-    with httpx.Client() as http, load_generators(url, clients) as generators:
+def measure(
+    emulator: EmulatorProcess,
+    clients: int,
+    messages: int,
+    rounds: int,
+    protocol: str = "raw",
+    group: str | None = None,
+) -> Measured:
+    """Throughput rounds then the paced latency session with ``clients`` clients speaking
+    ``protocol`` (``raw`` WebSocket or ``mqtt``). Broadcasts go to all, or with ``group``
+    to that group, which raw clients join through their token and MQTT clients subscribe
+    to at QoS 0."""
+    key = emulator.access_key
+    if group is None:
+        url = client_url(emulator.endpoint, key, protocol=protocol)
+    elif protocol == "mqtt":
+        url = client_url(emulator.endpoint, key, protocol=protocol, roles=[f"{JOIN_ROLE}.{group}"])
+    else:
+        url = client_url(emulator.endpoint, key, [group], protocol=protocol)
+    sender = PresignedSendToAll(emulator.endpoint, key, HUB, "text/plain", group)
+    subscribe = group if protocol == "mqtt" else None
+    with httpx.Client() as http, load_generators(url, clients, protocol, subscribe) as generators:
         next_first = _warm_up(generators, sender, http)
         bursts: list[Session] = []
         for _ in range(rounds):
@@ -182,28 +214,41 @@ def _measure(emulator: EmulatorProcess, clients: int, messages: int, rounds: int
     return Measured(clients, bursts, lone, paced, interval)
 
 
-def client_url(endpoint: str, access_key: str, groups: Sequence[str] = ()) -> str:
-    """The WebSocket URL of a raw client of the benchmark hub, in ``groups`` from the start."""
+def client_url(
+    endpoint: str,
+    access_key: str,
+    groups: Sequence[str] = (),
+    protocol: str = "raw",
+    roles: Sequence[str] = (),
+) -> str:
+    """The WebSocket URL of a client of the benchmark hub, in ``groups`` from the start and
+    with ``roles``: the Web PubSub client endpoint, or with ``protocol="mqtt"`` the MQTT
+    one."""
     # A client access token as the service issues it: aud is the client endpoint of the hub.
     now = int(time.time())
-    audience = f"{endpoint.lower().rstrip('/')}/client/hubs/{HUB}"
+    path = f"/clients/mqtt/hubs/{HUB}" if protocol == "mqtt" else f"/client/hubs/{HUB}"
+    audience = f"{endpoint.lower().rstrip('/')}{path}"
     claims: dict[str, Any] = {"aud": audience, "iat": now, "exp": now + 3600}
     if groups:
         claims["webpubsub.group"] = list(groups)
+    if roles:
+        claims["role"] = list(roles)
     token = jwt.encode(claims, access_key, "HS256")
     websocket_origin = "ws" + endpoint.removeprefix("http")  # http -> ws, https -> wss
-    return f"{websocket_origin}/client/hubs/{HUB}?access_token={token}"
+    return f"{websocket_origin}{path}?access_token={token}"
 
 
 @contextmanager
-def load_generators(url: str, clients: int) -> Iterator[list[LoadGenerator]]:
+def load_generators(
+    url: str, clients: int, protocol: str = "raw", subscribe: str | None = None
+) -> Iterator[list[LoadGenerator]]:
     """``clients`` WebSocket clients connected to ``url``, held by load-generator processes
     (one per ``_CLIENTS_PER_PROCESS``); closed on exit."""
     shares = _split(clients, math.ceil(clients / _CLIENTS_PER_PROCESS))
     with ExitStack() as stack:
         generators = []
         for share in shares:
-            generator = LoadGenerator(url, share)
+            generator = LoadGenerator(url, share, protocol, subscribe)
             # End of stdin makes a generator close its clients and exit.
             stack.callback(finish, generator.process)
             generators.append(generator)

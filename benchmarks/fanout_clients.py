@@ -1,6 +1,10 @@
-"""Child program: hold many raw WebSocket clients open and record what each one receives.
+"""Child program: hold many WebSocket clients open and record what each one receives.
 
-``python -m benchmarks.fanout_clients --url ws://... --clients N``
+``python -m benchmarks.fanout_clients --url ws://... --clients N [--protocol mqtt]``
+
+Clients are raw WebSocket clients, or with ``--protocol mqtt`` MQTT 5.0 clients (subprotocol
+``mqtt``) that send CONNECT, wait for CONNACK, with ``--subscribe TOPIC`` subscribe to it at
+QoS 0, and acknowledge each QoS 1 PUBLISH; the payload of a PUBLISH counts as the message.
 
 Talks to its parent in JSON lines. On stdout: ``{"event": "connected", "clients": N}`` once
 every handshake is done (or ``{"event": "error", ...}``). On stdin, commands:
@@ -30,6 +34,7 @@ from typing import Any
 from .file_limit import raise_open_file_limit
 from .latency_histogram import histogram
 from .mini_websocket import MessageHandler, MiniWebSocket, connect
+from .mqtt_receiver import MqttReceiver
 
 
 class Recorder:
@@ -91,12 +96,19 @@ def _emit(message: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
-async def _connect_all(url: str, recorder: Recorder, parallelism: int) -> list[MiniWebSocket]:
+async def _connect_all(
+    url: str, recorder: Recorder, parallelism: int, protocol: str, topic: str | None
+) -> list[MiniWebSocket]:
     gate = asyncio.Semaphore(parallelism)
 
     async def one(client: int) -> MiniWebSocket:
         async with gate:
-            return await connect(url, recorder.handler(client))
+            if protocol == "raw":
+                return await connect(url, recorder.handler(client))
+            receiver = MqttReceiver(f"bench{client}", recorder.handler(client))
+            socket = await connect(url, receiver.on_frame, subprotocol="mqtt")
+            await receiver.start(socket, topic)
+            return socket
 
     return await asyncio.gather(*(one(client) for client in range(recorder.clients)))
 
@@ -136,7 +148,9 @@ async def _serve_commands(recorder: Recorder) -> None:
 async def _main(args: argparse.Namespace) -> int:
     recorder = Recorder(args.clients)
     try:
-        sockets = await _connect_all(args.url, recorder, args.parallelism)
+        sockets = await _connect_all(
+            args.url, recorder, args.parallelism, args.protocol, args.subscribe
+        )
     except Exception as error:  # any failure is reported, not raised
         _emit({"event": "error", "message": f"{type(error).__name__}: {error}"})
         return 1
@@ -157,6 +171,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.fanout_clients")
     parser.add_argument("--url", required=True, help="ws://127.0.0.1:PORT/client/hubs/HUB?...")
     parser.add_argument("--clients", type=int, required=True)
+    parser.add_argument("--protocol", choices=["raw", "mqtt"], default="raw")
+    parser.add_argument(
+        "--subscribe", metavar="TOPIC", help="with --protocol mqtt: subscribe to TOPIC at QoS 0"
+    )
     parser.add_argument("--parallelism", type=int, default=32, help="handshakes at a time")
     parser.add_argument("--max-seconds", type=float, default=600.0)
     args = parser.parse_args(argv)

@@ -4,7 +4,8 @@ Why not the ``websockets`` library: at 100,000 frames per second its per-message
 (futures, queues, UTF-8 checks) would make the load generator, not the emulator, the thing
 being measured. This client only does what a receiver needs: the opening handshake (checked),
 unmasked server frames (text/binary, continuation, ping -> pong, close -> close), no
-extensions, no subprotocol (raw WebSocket clients).
+extensions, at most one subprotocol (none for raw clients, ``mqtt`` for MQTT clients), and
+small binary frames sent by the client (MQTT's CONNECT and PUBACK).
 """
 
 from __future__ import annotations
@@ -32,10 +33,17 @@ class HandshakeError(Exception):
 class MiniWebSocket(asyncio.Protocol):
     """One client connection; ``opened`` resolves after a valid 101 Switching Protocols."""
 
-    def __init__(self, target: str, host_header: str, on_message: MessageHandler) -> None:
+    def __init__(
+        self,
+        target: str,
+        host_header: str,
+        on_message: MessageHandler,
+        subprotocol: str | None = None,
+    ) -> None:
         self._target = target
         self._host_header = host_header
         self._on_message = on_message
+        self._subprotocol = subprotocol
         self._key = base64.b64encode(os.urandom(16))
         self._buffer = bytearray()
         self._fragments: list[bytes] = []
@@ -48,11 +56,13 @@ class MiniWebSocket(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
         self._transport = transport
+        offer = f"Sec-WebSocket-Protocol: {self._subprotocol}\r\n" if self._subprotocol else ""
         transport.write(
             f"GET {self._target} HTTP/1.1\r\n"
             f"Host: {self._host_header}\r\n"
             "Upgrade: websocket\r\nConnection: Upgrade\r\n"
             f"Sec-WebSocket-Key: {self._key.decode()}\r\n"
+            f"{offer}"
             "Sec-WebSocket-Version: 13\r\n\r\n".encode()
         )
 
@@ -85,6 +95,11 @@ class MiniWebSocket(asyncio.Protocol):
         if self._transport is not None and not self._transport.is_closing():
             self._send_frame(_OP_CLOSE, (1000).to_bytes(2, "big"))
 
+    def send_binary(self, payload: bytes) -> None:
+        """Send one binary frame (``payload`` under 126 bytes, which MQTT's CONNECT of a
+        load-generator client and its PUBACKs are)."""
+        self._send_frame(_OP_BINARY, payload)
+
     def abort(self) -> None:
         if self._transport is not None:
             self._transport.abort()
@@ -102,6 +117,9 @@ class MiniWebSocket(asyncio.Protocol):
             return HandshakeError("wrong Sec-WebSocket-Accept in the 101 response")
         if "sec-websocket-extensions" in headers:
             return HandshakeError("server chose an extension this client did not offer")
+        if headers.get("sec-websocket-protocol") != self._subprotocol:
+            chosen = headers.get("sec-websocket-protocol")
+            return HandshakeError(f"server chose subprotocol {chosen!r}, not {self._subprotocol!r}")
         return None
 
     def _parse_frames(self) -> None:
@@ -152,8 +170,13 @@ class MiniWebSocket(asyncio.Protocol):
 
     def _send_frame(self, opcode: int, payload: bytes) -> None:
         # Client frames must be masked (RFC 6455 section 5.3); payloads here are < 126 bytes.
+        assert len(payload) < 126, "this client sends small frames only"
         mask = os.urandom(4)
-        masked = bytes(byte ^ mask[index % 4] for index, byte in enumerate(payload))
+        size = len(payload)
+        keys = (mask * (size // 4 + 1))[:size]
+        masked = (int.from_bytes(payload, "big") ^ int.from_bytes(keys, "big")).to_bytes(
+            size, "big"
+        )
         assert self._transport is not None
         self._transport.write(bytes([0x80 | opcode, 0x80 | len(payload)]) + mask + masked)
 
@@ -164,15 +187,20 @@ class MiniWebSocket(asyncio.Protocol):
             self._transport.abort()
 
 
-async def connect(url: str, on_message: MessageHandler) -> MiniWebSocket:
-    """Open ``ws://host:port/path?query``; raises ``HandshakeError`` or ``OSError`` on failure."""
+async def connect(
+    url: str, on_message: MessageHandler, subprotocol: str | None = None
+) -> MiniWebSocket:
+    """Open ``ws://host:port/path?query``, offering ``subprotocol`` if given (the server must
+    choose it); raises ``HandshakeError`` or ``OSError`` on failure."""
     parts = urlsplit(url)
     if parts.scheme != "ws" or parts.hostname is None or parts.port is None:
         raise ValueError(f"expected ws://host:port/... with an explicit port, got {url!r}")
     target = parts.path + (f"?{parts.query}" if parts.query else "")
     loop = asyncio.get_running_loop()
     _, protocol = await loop.create_connection(
-        lambda: MiniWebSocket(target, parts.netloc, on_message), parts.hostname, parts.port
+        lambda: MiniWebSocket(target, parts.netloc, on_message, subprotocol),
+        parts.hostname,
+        parts.port,
     )
     await protocol.opened
     return protocol

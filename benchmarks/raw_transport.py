@@ -18,17 +18,22 @@ _TOKEN_LIFETIME_SECONDS = 3600
 
 
 class PresignedSendToAll:
-    """``POST {endpoint}/api/hubs/{hub}/:send`` with one fixed token and content type.
+    """``POST {endpoint}/api/hubs/{hub}/:send`` (or, given ``group``,
+    ``.../groups/{group}/:send``) with one fixed token and content type.
 
     Args:
         endpoint: ``http://127.0.0.1:PORT`` of the emulator.
         access_key: the key the token is signed with (HS256).
         hub: hub name.
         content_type: ``application/json``, ``text/plain`` or ``application/octet-stream``.
+        group: send to this group (a name needing no URL escaping) instead of to all.
     """
 
-    def __init__(self, endpoint: str, access_key: str, hub: str, content_type: str) -> None:
-        self.url = f"{endpoint.rstrip('/')}/api/hubs/{hub}/:send?api-version={API_VERSION}"
+    def __init__(
+        self, endpoint: str, access_key: str, hub: str, content_type: str, group: str | None = None
+    ) -> None:
+        target = f"groups/{group}/" if group is not None else ""
+        self.url = f"{endpoint.rstrip('/')}/api/hubs/{hub}/{target}:send?api-version={API_VERSION}"
         token = jwt.encode(
             {"aud": self.url, "exp": int(time.time()) + _TOKEN_LIFETIME_SECONDS},
             access_key,

@@ -49,6 +49,10 @@ METHOD = """\
   is each process's CPU time over a burst (`/proc`), which shows whether the emulator or
   the load generators set the pace. The growth tables repeat all of it at 100 to 10,000
   clients.
+- **mqtt**: the fan-out above at 1,000 clients, MQTT 5.0 clients against raw WebSocket
+  clients on the same emulator, rounds alternating: `send_to_all` (MQTT at QoS 1, each
+  delivery acknowledged with a PUBACK) and `send_to_group` (MQTT subscribed at QoS 0);
+  target: MQTT deliveries/s within 10% of the raw fan-out, for each.
 - **memory**: resident memory growth of a fresh emulator process while idle raw clients
   connect, then clients whose tokens put each in 10 groups.
 """

@@ -62,3 +62,18 @@ def test_settings_come_from_the_environment(webpubsub_connection_string, webpubs
     )
     assert result.returncode == 0, result.stderr
     assert f"/client/hubs/{webpubsub_hub}?access_token=" in result.stdout
+
+
+def test_mqtt_token_points_at_the_mqtt_endpoint(
+    cli, webpubsub_connection_string, webpubsub_hub
+) -> None:
+    result = cli(
+        "token", "-c", webpubsub_connection_string, "--hub", webpubsub_hub,
+        "--client-protocol", "mqtt", "--user", "dev1",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    token = json.loads(result.stdout)
+    assert token["baseUrl"].endswith(f"/clients/mqtt/hubs/{webpubsub_hub}")
+    claims = jwt.decode(token["token"], options={"verify_signature": False})
+    assert claims["aud"].endswith(f"/clients/mqtt/hubs/{webpubsub_hub}")
+    assert claims["sub"] == "dev1"

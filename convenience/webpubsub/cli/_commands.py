@@ -75,6 +75,7 @@ def run_token(args: argparse.Namespace) -> int:
         roles=args.roles,
         groups=args.groups,
         minutes_to_expire=args.minutes,
+        client_protocol=args.client_protocol,
         url_only=args.url_only,
     )
     return 0
@@ -94,6 +95,13 @@ def run_send(args: argparse.Namespace) -> int:
 def run_listen(args: argparse.Namespace) -> int:
     """``webpubsub listen``: act as a client until done."""
     connection_string = _settings.required_connection_string(args)
+    if args.subprotocol == "mqtt":
+        return _run_listen_mqtt(args, connection_string)
+    if args.mqtt_version is not None:
+        raise CliError(
+            f"--mqtt-version {args.mqtt_version} applies only to --protocol mqtt, "
+            f"not {args.subprotocol}"
+        )
     with requires_emulator_extra("webpubsub listen"):
         from webpubsub.cli._listen import listen
 
@@ -103,6 +111,24 @@ def run_listen(args: argparse.Namespace) -> int:
         user_id=args.user,
         groups=args.groups,
         protocol=args.subprotocol,
+        count=args.count,
+        timeout=args.timeout,
+        output=args.format,
+    )
+    return 0
+
+
+def _run_listen_mqtt(args: argparse.Namespace, connection_string: str) -> int:
+    """``webpubsub listen --protocol mqtt``: act as an MQTT client until done."""
+    with requires_emulator_extra("webpubsub listen"):
+        from webpubsub.cli._listen_mqtt import listen_mqtt
+
+    listen_mqtt(
+        connection_string,
+        _settings.hub(args),
+        user_id=args.user,
+        groups=args.groups,
+        version=args.mqtt_version or "5",
         count=args.count,
         timeout=args.timeout,
         output=args.format,

@@ -152,7 +152,8 @@ def build_parser() -> argparse.ArgumentParser:
         "demo",
         parents=[service],
         help="drive every SDK feature against real clients and check what they receive",
-        description="Connect several WebSocket clients (raw, json and reliable subprotocols), "
+        description="Connect several WebSocket clients (raw, json and reliable subprotocols, "
+        "and an MQTT 5.0 client), "
         "drive the SDK through sends, groups, permissions, listing, closing and tokens, and "
         "print a table of what each client received against what it should have. Without a "
         "connection string the emulator is started in-process on a free loopback port. Exits "
@@ -187,6 +188,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=_positive_int,
         default=MINUTES_TO_EXPIRE_DEFAULT,
         help=f"lifetime in minutes (default: {MINUTES_TO_EXPIRE_DEFAULT})",
+    )
+    token.add_argument(
+        "--client-protocol",
+        choices=["default", "mqtt", "socketio"],
+        default="default",
+        help="endpoint the URL points at: /client (default), /clients/mqtt for MQTT clients "
+        "or /clients/socketio",
     )
     token.add_argument("--url-only", action="store_true", help="print only the client URL")
     token.set_defaults(handler=_commands.run_token)
@@ -243,10 +251,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     listen.add_argument(
         "--subprotocol",
-        choices=["json", "reliable", "protobuf", "protobuf-reliable", "raw"],
+        "--protocol",
+        choices=["json", "reliable", "protobuf", "protobuf-reliable", "raw", "mqtt"],
         default="json",
         help="json.webpubsub.azure.v1 (json, default), its reliable variant, the protobuf "
-        "ones, or a plain WebSocket (raw)",
+        "ones, a plain WebSocket (raw), or an MQTT client on /clients/mqtt (mqtt)",
+    )
+    listen.add_argument(
+        "--mqtt-version",
+        choices=["5", "3.1.1"],
+        help="MQTT protocol version with --protocol mqtt (default: 5)",
     )
     listen.add_argument("--count", type=_positive_int, help="exit 0 after this many messages")
     listen.add_argument(

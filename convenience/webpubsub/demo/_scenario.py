@@ -12,6 +12,7 @@ from webpubsub.aio import WebPubSubServiceClient
 from webpubsub.demo._client import DemoClient
 from webpubsub.demo._expect import Expected, all_match, seen_through, show
 from webpubsub.demo._messages import Message
+from webpubsub.demo._mqtt_client import DemoMqttClient, show_publish
 from webpubsub.demo._report import Check
 from webpubsub.demo._upstream import DemoUpstream, serve_handler
 from webpubsub.events import UserEventRequest, UserEventResponse, WebPubSubEventHandler
@@ -64,6 +65,7 @@ class Scenario:
             await self._list_and_close()
             if self.upstream is not None:
                 await self._event_handler(self.upstream)
+            await self._mqtt_client(17 if self.upstream is not None else 16)
         except ScenarioAborted as exc:
             self._check("scenario", "all steps run", f"aborted: {exc}")
         finally:
@@ -284,6 +286,24 @@ class Scenario:
             "success",
             "no ack" if ack is None else "success" if ack.success else ack.error_name,
         )
+
+    async def _mqtt_client(self, number: int) -> None:
+        self._begin(number, "an MQTT 5.0 client subscribed to lobby + send_to_group(lobby)")
+        erin = DemoMqttClient("erin")
+        token = await self.service.get_client_access_token(
+            user_id="erin", groups=[LOBBY], client_protocol="MQTT"
+        )
+        try:
+            code = await erin.connect(token["url"], TIMEOUT)
+            self._check(erin.label, "CONNACK 0", f"CONNACK {code}")
+            await self.service.send_to_group(LOBBY, "news for mqtt", content_type="text/plain")
+            await erin.wait_until(lambda: bool(erin.messages) or erin.closed, TIMEOUT)
+            got = [show_publish(m) for m in erin.messages]
+            self._check(erin.label, "text 'news for mqtt' on lobby", ", ".join(got) or "-")
+        except Exception as exc:  # any failure to connect is reported, not raised
+            self._check(erin.label, "connected", f"failed: {exc}")
+        finally:
+            await erin.close()
 
     # -- helpers ---------------------------------------------------------------------------
 
