@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import WebSocketRoute
 
+from .client_sockets import ClientSockets
 from .client_ws import ClientEndpoint
 from .encoded_paths import RouteOnEncodedPath
 from .errors import ServiceError
@@ -48,14 +49,13 @@ def create_app(
     if not access_key:
         raise ValueError("access_key must be a non-empty string")
     app = Starlette(
-        routes=[
-            *routes(),
-            WebSocketRoute("/client/hubs/{hub}", ClientEndpoint()),
-            WebSocketRoute("/client/", ClientEndpoint()),
-            WebSocketRoute("/clients/mqtt/hubs/{hub}", MqttEndpoint()),
-        ],
+        routes=[*routes(), WebSocketRoute("/clients/mqtt/hubs/{hub}", MqttEndpoint())],
         exception_handlers={HTTPException: _http_error},
-        middleware=[Middleware(RouteOnEncodedPath)],
+        # Client sockets skip the router (see client_sockets); REST routes on encoded paths.
+        middleware=[
+            Middleware(ClientSockets, endpoint=ClientEndpoint()),
+            Middleware(RouteOnEncodedPath),
+        ],
     )
     app.state.service = Service(access_key, reconnect_grace_seconds)
     app.state.upstream = Upstream(access_key, event_handlers)

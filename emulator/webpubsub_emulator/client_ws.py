@@ -29,8 +29,7 @@ from urllib.parse import parse_qs
 from . import validation
 from .auth import ClientIdentity, TokenError, bearer_token, verify_client_token
 from .connection import SERVICE_CLOSE_CODE, AsgiSend, Connection, SocketWriter
-from .direct_send import release_handshake
-from .encoded_paths import path_param
+from .encoded_paths import CLIENT_HUB_PATH_PREFIX, client_endpoint_path, path_param
 from .errors import ServiceError
 from .frames import DataMessage, Payload, Protocol, negotiate
 from .outbound import transport_aborter
@@ -56,7 +55,8 @@ Receive = Callable[[], Awaitable[dict[str, Any]]]
 
 
 class ClientEndpoint:
-    """ASGI app for one WebSocket client connection (mounted by ``app.create_app``)."""
+    """ASGI app for one WebSocket client connection (``client_sockets.ClientSockets`` hands
+    it the handshakes of the client endpoint paths)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: AsgiSend) -> None:
         service: Service = scope["app"].state.service
@@ -74,7 +74,6 @@ class ClientEndpoint:
             await _deny(scope, send, error)
             return
         await send({"type": "websocket.accept", "subprotocol": protocol.value or None})
-        release_handshake(send)
         writer = SocketWriter(send, transport_aborter(receive))
         connection.attach(writer)
         upstream.connected(hub, connection)
@@ -149,8 +148,9 @@ class _SessionGone(Exception):
 
 
 def _hub_name(scope: Scope, query: dict[str, list[str]]) -> str:
-    if "hub" in scope.get("path_params", {}):
-        return path_param(scope["path_params"], "hub")
+    path = client_endpoint_path(scope) or ""
+    if path.startswith(CLIENT_HUB_PATH_PREFIX):
+        return path_param({"hub": path.removeprefix(CLIENT_HUB_PATH_PREFIX)}, "hub")
     names = query.get("hub")
     if not names:
         raise ServiceError(

@@ -99,46 +99,13 @@ def direct_frame_writer(send: AsgiSend) -> DirectFrameWriter | None:
     Call it after ``websocket.accept`` was sent (extensions are known from then on), on the
     event loop that serves the socket.
     """
-    protocol: Any = getattr(_unwrap_starlette(send), "__self__", None)
+    protocol: Any = getattr(send, "__self__", None)
     sansio = _sansio_protocol_class()
     if sansio is None or not isinstance(protocol, sansio):
         return None
     if not protocol.handshake_complete or protocol.conn.extensions:
         return None
     return DirectFrameWriter(protocol, _turns_of(asyncio.get_running_loop()))
-
-
-def release_handshake(send: AsgiSend) -> None:
-    """Let the handshake's request and response objects go once the socket is open.
-
-    uvicorn's sans-I/O protocol keeps both (headers included, about 3 KiB) for the life of
-    the connection although nothing reads them after ``websocket.accept``. Call it after the
-    accept was sent; it does nothing under any other server.
-    """
-    protocol: Any = getattr(_unwrap_starlette(send), "__self__", None)
-    sansio = _sansio_protocol_class()
-    if sansio is None or not isinstance(protocol, sansio) or not protocol.handshake_complete:
-        return
-    for name in ("request", "response"):
-        if hasattr(protocol, name):
-            setattr(protocol, name, None)
-
-
-def _unwrap_starlette(send: Any) -> Any:
-    """The ``send`` under Starlette's exception-handling wrappers (they only watch for
-    ``http.response.start``, which a WebSocket never sends). Any other wrapper is kept, and
-    then the fast path does not apply."""
-    for _ in range(8):
-        code = getattr(send, "__code__", None)
-        if (
-            code is None
-            or getattr(send, "__module__", None) != "starlette._exception_handler"
-            or code.co_name != "sender"
-            or "send" not in code.co_freevars
-        ):
-            return send
-        send = send.__closure__[code.co_freevars.index("send")].cell_contents
-    return send
 
 
 def _sansio_protocol_class() -> type[Any] | None:

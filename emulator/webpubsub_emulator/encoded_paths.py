@@ -32,6 +32,23 @@ class RouteOnEncodedPath:
         await self.app(scope, receive, send)
 
 
+CLIENT_HUB_PATH_PREFIX = "/client/hubs/"
+_CLIENT_QUERY_HUB_PATH = "/client/"
+
+
+def client_endpoint_path(scope: Scope) -> str | None:
+    """The still-encoded path of a client endpoint (``/client/hubs/{hub}``, one non-empty
+    segment after the prefix, or ``/client/``), None for any other path."""
+    raw_path = scope.get("raw_path")
+    path: str = raw_path.decode("latin-1") if raw_path else scope["path"]
+    if path == _CLIENT_QUERY_HUB_PATH:
+        return path
+    if path.startswith(CLIENT_HUB_PATH_PREFIX):
+        hub = path.removeprefix(CLIENT_HUB_PATH_PREFIX)
+        return path if hub and "/" not in hub else None
+    return None
+
+
 def path_param(params: dict[str, Any], name: str) -> str:
     """The decoded value of one path parameter, checked against its name rule.
 

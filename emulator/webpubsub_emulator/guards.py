@@ -64,7 +64,13 @@ class Guards:
         if scope["type"] == "http":
             await self._http(scope, receive, send)
         elif scope["type"] == "websocket":
-            await self._websocket(scope, receive, send)
+            # Checked here rather than in a coroutine of its own: an accepted socket keeps
+            # every frame above its endpoint suspended for as long as it is open.
+            origin = _headers(scope).get("origin")
+            if origin is None or self.origin_allowed(origin):
+                await self.app(scope, receive, send)
+            else:
+                await _refuse_origin(scope, receive, send, origin)
         else:
             await self.app(scope, receive, send)
 
@@ -116,32 +122,29 @@ class Guards:
             )
             await _refuse(send, error, close=False)
 
-    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
-        origin = _headers(scope).get("origin")
-        if origin is None or self.origin_allowed(origin):
-            await self.app(scope, receive, send)
-            return
-        # Answer the handshake with a plain HTTP 403: nothing is accepted, nothing is logged.
-        await receive()  # websocket.connect
-        error = ServiceError(
-            403,
-            "Forbidden",
-            f"WebSocket Origin {origin!r} is not a loopback origin; start the emulator with "
-            "--allow-origin to allow it",
-            "Origin",
+
+async def _refuse_origin(scope: Scope, receive: Receive, send: Send, origin: str) -> None:
+    # Answer the handshake with a plain HTTP 403: nothing is accepted, nothing is logged.
+    await receive()  # websocket.connect
+    error = ServiceError(
+        403,
+        "Forbidden",
+        f"WebSocket Origin {origin!r} is not a loopback origin; start the emulator with "
+        "--allow-origin to allow it",
+        "Origin",
+    )
+    response = error.to_response()
+    if "websocket.http.response" in scope.get("extensions", {}):
+        await send(
+            {
+                "type": "websocket.http.response.start",
+                "status": 403,
+                "headers": [(k.encode(), v.encode()) for k, v in response.headers.items()],
+            }
         )
-        response = error.to_response()
-        if "websocket.http.response" in scope.get("extensions", {}):
-            await send(
-                {
-                    "type": "websocket.http.response.start",
-                    "status": 403,
-                    "headers": [(k.encode(), v.encode()) for k, v in response.headers.items()],
-                }
-            )
-            await send({"type": "websocket.http.response.body", "body": response.body})
-        else:
-            await send({"type": "websocket.close", "code": 1008, "reason": "origin not allowed"})
+        await send({"type": "websocket.http.response.body", "body": response.body})
+    else:
+        await send({"type": "websocket.close", "code": 1008, "reason": "origin not allowed"})
 
 
 class _LimitedBody:

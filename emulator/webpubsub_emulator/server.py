@@ -19,6 +19,7 @@ from .app import create_app
 from .faults import FaultInjector
 from .guards import MAX_BODY_BYTES, is_loopback_host, quiet_refused_handshakes
 from .keys import DEFAULT_ACCESS_KEY
+from .socket_protocol import LeanWebSocketProtocol
 from .state import RECONNECT_GRACE_SECONDS, Service
 from .upstream import EventHandlersConfig, EventHandlerSettings, Upstream, normalize
 
@@ -242,7 +243,8 @@ def _config(app: Starlette, host: str, port: int) -> uvicorn.Config:
         app,
         host=host,
         port=port,
-        ws="websockets-sansio",
+        # uvicorn's websockets-sansio protocol with smaller per-connection parts.
+        ws=LeanWebSocketProtocol,
         # Compression would cost a zlib pass per recipient of every message.
         ws_per_message_deflate=False,
         # The service's limit on a client message; a larger one closes the socket (1009).
