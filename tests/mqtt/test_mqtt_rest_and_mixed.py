@@ -11,7 +11,7 @@ from typing import Any
 
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
-from webpubsub_emulator.proto import webpubsub_client_pb2
+from webpubsub._proto import webpubsub_client_pb2
 from websockets.sync.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
