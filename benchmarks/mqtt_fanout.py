@@ -80,6 +80,15 @@ def _series(pair: Pair) -> tuple[Series, ...]:
                 higher_is_better=False,
             )
         )
+        for side, cpu in (("emulator", "emulator_us"), ("load generator", "generator_us")):
+            series.append(
+                Series(
+                    name,
+                    f"{side} CPU us/delivery",
+                    tuple(getattr(m, cpu) for m in measured),
+                    higher_is_better=False,
+                )
+            )
     return tuple(series)
 
 
@@ -96,6 +105,8 @@ def _result(settings: Settings, rounds: int, pairs: list[Pair]) -> BenchmarkResu
         "protocol and send, alternating; each round followed by its paced latency phase",
         "send_to_all reaches MQTT clients at QoS 1 (documented); send_to_group reaches MQTT "
         "clients subscribed at QoS 0 and raw clients in the group",
+        "CPU us/delivery: CPU seconds of the emulator process and of the load-generator "
+        "processes over each burst, per delivery (median of the round's bursts)",
         f"lost deliveries: {lost}, duplicated deliveries: {duplicated} (all sessions)",
     )
     checks = tuple(
