@@ -18,7 +18,10 @@ An endpoint whose binary messages need no waiting may also take them straight fr
 protocol (``binary_sink``): uvicorn otherwise puts each message in the inbox, pauses the
 transport's reading (a system call), wakes the app's task, and resumes reading (another
 system call) once the inbox is empty again, which is most of what a small inbound message
-costs (an MQTT PUBACK for every QoS 1 delivery, for one).
+costs (an MQTT PUBACK for every QoS 1 delivery, for one). While a sink is set, data made only
+of whole small binary frames (the client's PUBACKs) is also cut and unmasked here instead of
+by the websockets parser, when that parser waits for the first byte of a frame, so that its
+state stays what it would have been; any other data goes to the parser as always.
 """
 
 from __future__ import annotations
@@ -30,6 +33,13 @@ from typing import Any
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.datastructures import Headers
+from websockets.protocol import State
+from websockets.streams import StreamReader
+
+try:  # websockets' C unmasking, as its own parser uses, where it was built
+    from websockets.speedups import apply_mask
+except ImportError:  # pragma: no cover - pure-Python websockets
+    from websockets.utils import apply_mask
 
 Event = dict[str, Any]
 #: Takes one complete binary message, synchronously, on the event loop.
@@ -122,6 +132,39 @@ class LeanWebSocketProtocol(WebSocketsSansIOProtocol):
         # the inbox while nothing waits there, so none overtakes an event still unread.
         self.binary_sink: BinarySink | None = None
 
+    def data_received(self, data: bytes) -> None:
+        if self.binary_sink is not None and self._between_frames():
+            messages = _small_binary_messages(data)
+            if messages is not None:
+                for message in messages:
+                    sink = self.binary_sink
+                    if sink is None or self.close_sent or not self.queue.empty():
+                        break  # uvicorn drops messages after the close, as here
+                    sink(message)
+                return
+        super().data_received(data)
+
+    def _between_frames(self) -> bool:
+        """Whether the websockets parser waits for a new frame with nothing buffered and no
+        fragmented message under way (so that whole frames may be read without it)."""
+        conn = self.conn
+        if (
+            conn.state is not State.OPEN
+            or conn.current_size is not None
+            or conn.extensions
+            or conn.reader.buffer
+            or self.frames
+            or self.close_sent
+            or not self.queue.empty()
+        ):
+            return False
+        generator: Any = conn.parser
+        while True:
+            inner = getattr(generator, "gi_yieldfrom", None)
+            if inner is None:
+                return getattr(generator, "gi_code", None) is _AT_EOF
+            generator = inner
+
     def send_receive_event_to_app(self) -> None:
         sink = self.binary_sink
         if (
@@ -154,6 +197,33 @@ class LeanWebSocketProtocol(WebSocketsSansIOProtocol):
         scope: Any = getattr(self, "scope", None)
         if scope is not None:
             scope["headers"] = []
+
+
+# The parser's wait between frames (websockets' ``Protocol.parse`` asks the reader whether
+# the stream ended before it reads a frame header).
+_AT_EOF = StreamReader.at_eof.__code__
+# A client frame: FIN + BINARY, then MASK + a 7-bit length, then the 4-byte mask key.
+_FIN_BINARY = 0x82
+_MASKED = 0x80
+_SMALL_HEAD = 6
+_MAX_SMALL_PAYLOAD = 125  # the largest length without an extended length field
+
+
+def _small_binary_messages(data: bytes) -> list[bytes] | None:
+    """The unmasked payloads if ``data`` is whole unfragmented binary client frames of at
+    most 125 bytes each, back to back; None for anything else (left to the parser)."""
+    messages: list[bytes] = []
+    at, end = 0, len(data)
+    while at < end:
+        if end - at < _SMALL_HEAD or data[at] != _FIN_BINARY:
+            return None
+        length = data[at + 1] ^ _MASKED  # 128 or more if the mask bit is missing
+        stop = at + _SMALL_HEAD + length
+        if length > _MAX_SMALL_PAYLOAD or stop > end:
+            return None
+        messages.append(apply_mask(data[at + _SMALL_HEAD : stop], data[at + 2 : at + _SMALL_HEAD]))
+        at = stop
+    return messages or None
 
 
 def binary_sink_host(send: object) -> LeanWebSocketProtocol | None:
