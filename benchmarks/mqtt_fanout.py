@@ -100,7 +100,8 @@ def _result(settings: Settings, rounds: int, pairs: list[Pair]) -> BenchmarkResu
     clients = settings.fanout_clients
     notes = (
         f"{clients} clients in a load-generator process, emulator in its own process; MQTT "
-        "clients cut packets with the SDK's PacketStream and PUBACK every QoS 1 message",
+        "clients cut packets with the SDK's PacketStream and PUBACK every QoS 1 message (the "
+        "PUBACKs for the packets of one read go out in one write)",
         f"{settings.fanout_messages} broadcasts back to back per round, {rounds} rounds per "
         "protocol and send, alternating; each round followed by its paced latency phase",
         "send_to_all reaches MQTT clients at QoS 1 (documented); send_to_group reaches MQTT "
