@@ -4,6 +4,12 @@ The WebSocket is accepted first; the access token (``access_token`` query parame
 ``Authorization: Bearer``) is checked when the CONNECT packet arrives, so that a refused
 client learns why from its CONNACK (3.1.1 return code or 5.0 reason code). Each socket is
 served by one ``_Link``; the session it serves (``MqttConnection``) may outlive it.
+
+``client_sockets.ClientSockets`` hands the handshakes here without Starlette, so the
+server's own ``send`` reaches the fan-out fast path (``direct_send``). Everything a
+connected session receives is handled without waiting, so from CONNACK on its binary
+messages come straight from the socket protocol (``socket_protocol.binary_sink_host``)
+rather than through the ASGI receive queue; the queue still brings the disconnect.
 """
 
 from __future__ import annotations
