@@ -50,6 +50,10 @@ class MiniWebSocket(asyncio.Protocol):
         self._fragment_opcode = 0
         self._upgraded = False
         self._transport: asyncio.Transport | None = None
+        # Frames sent while received data is handled (an MQTT client's PUBACKs for the
+        # PUBLISH packets of one read) go out in one write when that data is done, as a
+        # client's socket buffer would join them; None outside ``data_received``.
+        self._replies: bytearray | None = None
         self.opened: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
@@ -67,6 +71,18 @@ class MiniWebSocket(asyncio.Protocol):
         )
 
     def data_received(self, data: bytes) -> None:
+        self._replies = bytearray()
+        try:
+            self._received(data)
+        finally:
+            self._flush_replies()
+
+    def _flush_replies(self) -> None:
+        replies, self._replies = self._replies, None
+        if replies and self._transport is not None:
+            self._transport.write(bytes(replies))
+
+    def _received(self, data: bytes) -> None:
         self._buffer += data
         if not self._upgraded:
             end = self._buffer.find(b"\r\n\r\n")
@@ -165,6 +181,7 @@ class MiniWebSocket(asyncio.Protocol):
             self._send_frame(_OP_PONG, payload)
         elif opcode == _OP_CLOSE:
             self._send_frame(_OP_CLOSE, payload[:2])
+            self._flush_replies()
             if self._transport is not None:
                 self._transport.close()
 
@@ -177,8 +194,12 @@ class MiniWebSocket(asyncio.Protocol):
         masked = (int.from_bytes(payload, "big") ^ int.from_bytes(keys, "big")).to_bytes(
             size, "big"
         )
+        frame = bytes([0x80 | opcode, 0x80 | len(payload)]) + mask + masked
+        if self._replies is not None:
+            self._replies += frame
+            return
         assert self._transport is not None
-        self._transport.write(bytes([0x80 | opcode, 0x80 | len(payload)]) + mask + masked)
+        self._transport.write(frame)
 
     def _fail(self, error: HandshakeError) -> None:
         if not self.opened.done():

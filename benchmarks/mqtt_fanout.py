@@ -80,6 +80,15 @@ def _series(pair: Pair) -> tuple[Series, ...]:
                 higher_is_better=False,
             )
         )
+        for side, cpu in (("emulator", "emulator_us"), ("load generator", "generator_us")):
+            series.append(
+                Series(
+                    name,
+                    f"{side} CPU us/delivery",
+                    tuple(getattr(m, cpu) for m in measured),
+                    higher_is_better=False,
+                )
+            )
     return tuple(series)
 
 
@@ -91,11 +100,14 @@ def _result(settings: Settings, rounds: int, pairs: list[Pair]) -> BenchmarkResu
     clients = settings.fanout_clients
     notes = (
         f"{clients} clients in a load-generator process, emulator in its own process; MQTT "
-        "clients cut packets with the SDK's PacketStream and PUBACK every QoS 1 message",
+        "clients cut packets with the SDK's PacketStream and PUBACK every QoS 1 message (the "
+        "PUBACKs for the packets of one read go out in one write)",
         f"{settings.fanout_messages} broadcasts back to back per round, {rounds} rounds per "
         "protocol and send, alternating; each round followed by its paced latency phase",
         "send_to_all reaches MQTT clients at QoS 1 (documented); send_to_group reaches MQTT "
         "clients subscribed at QoS 0 and raw clients in the group",
+        "CPU us/delivery: CPU seconds of the emulator process and of the load-generator "
+        "processes over each burst, per delivery (median of the round's bursts)",
         f"lost deliveries: {lost}, duplicated deliveries: {duplicated} (all sessions)",
     )
     checks = tuple(

@@ -9,7 +9,6 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import WebSocketRoute
 
 from .client_sockets import ClientSockets
 from .client_ws import ClientEndpoint
@@ -49,11 +48,11 @@ def create_app(
     if not access_key:
         raise ValueError("access_key must be a non-empty string")
     app = Starlette(
-        routes=[*routes(), WebSocketRoute("/clients/mqtt/hubs/{hub}", MqttEndpoint())],
+        routes=routes(),
         exception_handlers={HTTPException: _http_error},
         # Client sockets skip the router (see client_sockets); REST routes on encoded paths.
         middleware=[
-            Middleware(ClientSockets, endpoint=ClientEndpoint()),
+            Middleware(ClientSockets, endpoint=ClientEndpoint(), mqtt_endpoint=MqttEndpoint()),
             Middleware(RouteOnEncodedPath),
         ],
     )

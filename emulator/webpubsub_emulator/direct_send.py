@@ -29,6 +29,10 @@ from typing import Any
 from websockets.frames import Frame, Opcode
 
 SendEvent = dict[str, Any]
+#: Optional key of a ``websocket.send`` event: its WebSocket frame, already serialised
+#: (unmasked, no extension), for senders that make it cheaper than encoding it here (an
+#: MQTT PUBLISH whose frames differ only in the packet id). The ASGI path ignores it.
+FRAME = "webpubsub.frame"
 AsgiSend = Callable[[SendEvent], Coroutine[Any, Any, None]]
 
 # Frames written at once per event-loop turn (about 1 ms of system calls): more sockets
@@ -163,6 +167,9 @@ class _Turns:
         per message, not once per recipient."""
         if event is self._event:
             return self._frame
+        framed: bytes | None = event.get(FRAME)
+        if framed is not None:
+            return framed
         data = event.get("bytes")
         if data is not None:
             frame = Frame(Opcode.BINARY, bytes(data))

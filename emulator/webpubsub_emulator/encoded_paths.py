@@ -49,6 +49,20 @@ def client_endpoint_path(scope: Scope) -> str | None:
     return None
 
 
+MQTT_HUB_PATH_PREFIX = "/clients/mqtt/hubs/"
+
+
+def mqtt_endpoint_hub(scope: Scope) -> str | None:
+    """The still-encoded hub segment of an MQTT endpoint path (``/clients/mqtt/hubs/{hub}``,
+    one non-empty segment after the prefix), None for any other path."""
+    raw_path = scope.get("raw_path")
+    path: str = raw_path.decode("latin-1") if raw_path else scope["path"]
+    if not path.startswith(MQTT_HUB_PATH_PREFIX):
+        return None
+    hub = path.removeprefix(MQTT_HUB_PATH_PREFIX)
+    return hub if hub and "/" not in hub else None
+
+
 def path_param(params: dict[str, Any], name: str) -> str:
     """The decoded value of one path parameter, checked against its name rule.
 

@@ -172,3 +172,44 @@ def test_packets_over_the_clients_maximum_packet_size_are_not_sent(world: MqttWo
     assert isinstance(frame, bytes)
     packet = mqtt.decode(frame[0], frame[2:], 5)
     assert isinstance(packet, mqtt.Publish) and packet.payload == b"fits"
+
+
+def test_packets_are_read_whatever_the_framing(world: MqttWorld) -> None:
+    """Several packets in one WebSocket message, and one packet split over two, before and
+    after CONNECT (the connected path reads frames straight from the socket)."""
+    stream = mqtt.PacketStream(1 << 16)
+
+    def packets(ws: ClientConnection, count: int) -> list[mqtt.Packet]:
+        received: list[mqtt.Packet] = []
+        while len(received) < count:
+            frame = ws.recv(WAIT_SECONDS)
+            assert isinstance(frame, bytes)
+            received += [mqtt.decode(first, body, 5) for first, body in stream.feed(frame)]
+        return received
+
+    subscribe = mqtt.encode(mqtt.Subscribe(1, (mqtt.Subscription("framing", 1),)), 5)
+    publish = mqtt.encode(mqtt.Publish("framing", b"hello", 1, packet_id=7), 5)
+    ping = mqtt.encode(mqtt.PingReq(), 5)
+    roles = ["webpubsub.joinLeaveGroup", "webpubsub.sendToGroup"]
+    with connect(world.url(roles=roles), subprotocols=[MQTT]) as ws:
+        ws.send(_connect(5, "framing") + subscribe)
+        connack, suback = packets(ws, 2)
+        assert isinstance(connack, mqtt.ConnAck) and connack.code == 0
+        assert isinstance(suback, mqtt.SubAck) and suback.codes == (1,)
+        ws.send(publish[:3])
+        ws.send(publish[3:] + ping)
+        answers = packets(ws, 3)
+        delivered = [p for p in answers if isinstance(p, mqtt.Publish)]
+        assert [p.payload for p in delivered] == [b"hello"]
+        assert [type(p) for p in answers if not isinstance(p, mqtt.Publish)] == [
+            mqtt.PubAck,
+            mqtt.PingResp,
+        ]
+        packet_id = delivered[0].packet_id
+        assert packet_id is not None
+        puback = mqtt.encode(mqtt.PubAck(packet_id), 5)
+        ws.send(puback + ping)  # not the lone 4-byte PUBACK the endpoint reads on its own
+        assert [type(p) for p in packets(ws, 1)] == [mqtt.PingResp]
+        world.service.send_to_group("framing", "after", content_type="text/plain")
+        (after,) = packets(ws, 1)
+        assert isinstance(after, mqtt.Publish) and after.payload == b"after"

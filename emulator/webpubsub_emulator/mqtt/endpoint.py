@@ -4,6 +4,12 @@ The WebSocket is accepted first; the access token (``access_token`` query parame
 ``Authorization: Bearer``) is checked when the CONNECT packet arrives, so that a refused
 client learns why from its CONNACK (3.1.1 return code or 5.0 reason code). Each socket is
 served by one ``_Link``; the session it serves (``MqttConnection``) may outlive it.
+
+``client_sockets.ClientSockets`` hands the handshakes here without Starlette, so the
+server's own ``send`` reaches the fan-out fast path (``direct_send``). Everything a
+connected session receives is handled without waiting, so from CONNACK on its binary
+messages come straight from the socket protocol (``socket_protocol.binary_sink_host``)
+rather than through the ASGI receive queue; the queue still brings the disconnect.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from ..errors import ServiceError
 from ..frames import Protocol
 from ..outbound import MAX_QUEUED_MESSAGES, transport_aborter
 from ..roles import JOIN_LEAVE_GROUP, SEND_TO_GROUP
+from ..socket_protocol import LeanWebSocketProtocol, binary_sink_host
 from ..state import Hub, Service
 from ..upstream import Upstream
 from ..upstream.caller import UpstreamResult
@@ -45,6 +52,13 @@ _WS_PROTOCOL_ERROR = 1002
 _WS_TOO_BIG = 1009
 # A PUBACK without reason code or properties: type 4, flags 0, remaining length 2.
 _PUBACK_HEAD = bytes([mqtt.PacketType.PUBACK << 4, 2])
+# What the codec raises for bytes that break MQTT: each closes the connection (``_broken``).
+_CODEC_ERRORS = (
+    mqtt.PacketTooLarge,
+    mqtt.MalformedPacket,
+    mqtt.ProtocolError,
+    mqtt.UnsupportedProtocolVersion,
+)
 
 
 class MqttEndpoint:
@@ -66,9 +80,12 @@ class MqttEndpoint:
         except ServiceError as error:
             await deny_handshake(scope, send, error)
             return
+        # The token and the connect event's headers are read at CONNECT, after the accept,
+        # once the server's protocol has let its scope's headers go (``socket_protocol``).
+        scope = dict(scope)
         await send({"type": "websocket.accept", "subprotocol": SUBPROTOCOL})
         writer = SocketWriter(send, transport_aborter(receive))
-        link = _Link(scope, hub_name, writer)
+        link = _Link(scope, hub_name, writer, binary_sink_host(send))
         try:
             await link.serve(receive)
         finally:
@@ -78,7 +95,13 @@ class MqttEndpoint:
 class _Link:
     """One WebSocket carrying MQTT: the CONNECT handshake, then packets of one session."""
 
-    def __init__(self, scope: Scope, hub_name: str, writer: SocketWriter) -> None:
+    def __init__(
+        self,
+        scope: Scope,
+        hub_name: str,
+        writer: SocketWriter,
+        sink_host: LeanWebSocketProtocol | None = None,
+    ) -> None:
         self.scope = scope
         self.service: Service = scope["app"].state.service
         self.upstream: Upstream = scope["app"].state.upstream
@@ -93,6 +116,9 @@ class _Link:
         self.keep_alive_timer: asyncio.TimerHandle | None = None
         self.client_disconnect: mqtt.Disconnect | None = None
         self.physical_connection_id = uuid.uuid4().hex
+        # Once connected, every packet is handled without waiting, so the socket's binary
+        # messages can skip the ASGI receive queue (see ``socket_protocol``).
+        self.sink_host = sink_host
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -106,32 +132,53 @@ class _Link:
             data = event.get("bytes")
             if data is None:
                 self._fatal(codes.PROTOCOL_ERROR, "MQTT packets must travel in binary frames")
-                continue
-            self.last_heard = time.monotonic()
+            elif self.session is None:
+                await self._before_connected(data)
+            else:
+                self.on_frame(data)
+
+    async def _before_connected(self, data: bytes) -> None:
+        """Packets up to and including CONNECT (whose answer may wait for the event
+        handler); any after it in the same frame are those of the session."""
+        self.last_heard = time.monotonic()
+        try:
+            for first, body in self.stream.feed(data):
+                if self.ending:
+                    break
+                if self.session is None:
+                    await self._handshake(first, body)
+                else:
+                    self._handle(mqtt.decode(first, body, self.level))
+        except _CODEC_ERRORS as error:
+            self._broken(error)
+
+    def on_frame(self, data: bytes) -> None:
+        """One binary WebSocket message of a connected session (any number of packets,
+        or part of one): from the receive loop, or straight from the socket's protocol."""
+        if self.ending:
+            return
+        self.last_heard = time.monotonic()
+        # One plain PUBACK, nearly every frame a QoS 1 subscriber sends: skip the codec.
+        if len(data) == 4 and data[:2] == _PUBACK_HEAD and self.stream.empty:
             session = self.session
-            # One plain PUBACK, nearly every frame a QoS 1 subscriber sends: skip the codec.
-            if (
-                session is not None
-                and len(data) == 4
-                and data[:2] == _PUBACK_HEAD
-                and self.stream.empty
-            ):
-                session.puback(int.from_bytes(data[2:], "big"))
-                continue
-            try:
-                for first, body in self.stream.feed(data):
-                    if self.ending:
-                        break
-                    if self.session is None:
-                        await self._handshake(first, body)
-                    else:
-                        self._handle(mqtt.decode(first, body, self.level))
-            except mqtt.PacketTooLarge as error:
-                self._fatal(codes.PACKET_TOO_LARGE, str(error), _WS_TOO_BIG)
-            except mqtt.MalformedPacket as error:
-                self._fatal(codes.MALFORMED_PACKET, str(error))
-            except (mqtt.ProtocolError, mqtt.UnsupportedProtocolVersion) as error:
-                self._fatal(codes.PROTOCOL_ERROR, str(error))
+            assert session is not None
+            session.puback(int.from_bytes(data[2:], "big"))
+            return
+        try:
+            for first, body in self.stream.feed(data):
+                if self.ending:
+                    break
+                self._handle(mqtt.decode(first, body, self.level))
+        except _CODEC_ERRORS as error:
+            self._broken(error)
+
+    def _broken(self, error: ValueError) -> None:
+        if isinstance(error, mqtt.PacketTooLarge):
+            self._fatal(codes.PACKET_TOO_LARGE, str(error), _WS_TOO_BIG)
+        elif isinstance(error, mqtt.MalformedPacket):
+            self._fatal(codes.MALFORMED_PACKET, str(error))
+        else:
+            self._fatal(codes.PROTOCOL_ERROR, str(error))
 
     def _fatal(self, code: int, reason: str, ws_code: int = _WS_PROTOCOL_ERROR) -> None:
         """Close for a broken rule: a DISCONNECT first once the session is connected (5.0)."""
@@ -317,6 +364,8 @@ class _Link:
         data = mqtt.encode(mqtt.ConnAck(codes.SUCCESS, resumed, connack), self.level)
         self.writer.push({"type": "websocket.send", "bytes": data})
         session.attach(self.writer)
+        if self.sink_host is not None:
+            self.sink_host.binary_sink = self.on_frame
         if not resumed:
             self.upstream.connected(hub, session)
         if packet.keep_alive:
@@ -500,6 +549,8 @@ class _Link:
     # -- the end of the socket --------------------------------------------------------------
 
     async def finish(self) -> None:
+        if self.sink_host is not None:
+            self.sink_host.binary_sink = None
         if self.keep_alive_timer is not None:
             self.keep_alive_timer.cancel()
         await self.writer.stop()

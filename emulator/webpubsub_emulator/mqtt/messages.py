@@ -19,7 +19,9 @@ import time
 
 import attrs
 from webpubsub import _mqtt as mqtt
+from websockets.frames import Frame, Opcode
 
+from ..direct_send import FRAME
 from ..frames import EXPIRES_AT, DataMessage, Payload, SendEvent
 from .rules import SERVER_MESSAGES_TOPIC
 
@@ -81,13 +83,25 @@ def payload_of(publish: mqtt.Publish, level: int) -> Payload:
 class _Encoded:
     """One message's PUBLISH packet for one (level, QoS): the bytes around the packet id."""
 
-    __slots__ = ("head", "qos0_event", "tail")
+    __slots__ = ("_frame_parts", "head", "qos0_event", "tail")
 
     def __init__(self, head: bytes, tail: bytes) -> None:
         self.head = head
         self.tail = tail
         # QoS 0 packets have no packet id: every recipient shares one send event.
         self.qos0_event: SendEvent = {"type": "websocket.send", "bytes": head + tail}
+        self._frame_parts: tuple[bytes, bytes] | None = None
+
+    def frame(self, ident: bytes) -> bytes:
+        """The WebSocket frame of this packet with packet id ``ident`` (2 bytes): the frame
+        is serialised once per message, and each recipient's id spliced into it."""
+        parts = self._frame_parts
+        if parts is None:
+            packet = self.head + ident + self.tail
+            frame = Frame(Opcode.BINARY, packet).serialize(mask=False)
+            at = len(frame) - len(packet) + len(self.head)
+            parts = self._frame_parts = (frame[:at], frame[at + len(ident) :])
+        return parts[0] + ident + parts[1]
 
 
 class _LastMessage:
@@ -119,6 +133,13 @@ def publish_event(
             encoded = encodings[(level, qos)] = _encode(message, level, qos, ())
         if packet_id is None:
             return encoded.qos0_event
+        ident = packet_id.to_bytes(2, "big")
+        if not dup:
+            return {
+                "type": "websocket.send",
+                "bytes": encoded.head + ident + encoded.tail,
+                FRAME: encoded.frame(ident),
+            }
     else:
         encoded = _encode(message, level, qos, subscription_ids)
     head = encoded.head
