@@ -8,8 +8,10 @@ the ``dev`` extra as well. Each install is remembered by a stamp keyed on
 
 ``python3 dev.py test`` with no arguments runs the whole suite on the interpreter running
 this script (the default one), then, through nox, on every other supported CPython found on
-``PATH`` or under pyenv. ``python3 dev.py test ARGS...`` runs pytest with ``ARGS`` on the
-default interpreter only.
+``PATH`` or under pyenv. Between the two it runs the api-version bump drill
+(``tests/spec/test_bump_drill.py``: the whole suite again, in a scratch copy whose spec has a
+new default api-version).
+``python3 dev.py test ARGS...`` runs pytest with ``ARGS`` on the default interpreter only.
 """
 
 from __future__ import annotations
@@ -99,6 +101,9 @@ def run_tests(pytest_args: list[str]) -> int:
         return subprocess.run(command).returncode
     _say(f"full suite on the default interpreter, Python {default}")
     codes = {default: subprocess.run(command).returncode}
+    _say("api-version bump drill: the whole suite again after a spec bump and regen")
+    drill = [*command, "-m", "bump_drill", "-q", "tests/spec/test_bump_drill.py"]
+    codes["bump drill"] = subprocess.run(drill).returncode
     others = {v: _interpreter(v) for v in SUPPORTED_PYTHONS if v != default}
     for version, path in others.items():
         if path is None:

@@ -62,7 +62,7 @@ def queues(server: EmulatorServer, hub: str) -> tuple[int, int, int]:
         if writer is not None:
             most = max(most, len(writer._queue))
             most_bytes = max(most_bytes, writer._queue.queued_bytes)
-        most_unacked = max(most_unacked, len(connection._unacked))
+        most_unacked = max(most_unacked, len(connection._unacked or ()))
     return most, most_bytes, most_unacked
 
 

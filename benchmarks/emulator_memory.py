@@ -9,14 +9,17 @@ per group membership = (growth of the second batch / N - per idle connection) / 
 
 from __future__ import annotations
 
+import statistics
 import time
 
 from .emulator_process import EmulatorProcess
 from .fanout import client_url, load_generators
-from .results import BenchmarkResult, Growth, Series
+from .results import BenchmarkResult, Check, Growth, Series
 from .settings import Settings
 
 EMULATOR = "emulator"
+IDLE_CONNECTION_LABEL = "memory: KiB per idle connection"
+TARGET_IDLE_CONNECTION_KIB = 12.0
 _WARMUP_CLIENTS = 200
 # Registration and buffers settle shortly after the last handshake; RSS is read after this.
 _SETTLE_SECONDS = 1.0
@@ -40,6 +43,7 @@ def run(settings: Settings) -> BenchmarkResult:
         per_connection.append(connection)
         per_membership.append(((grouped - idle) / size - connection) / len(groups))
     sizes = tuple(settings.memory_connections)
+    idle_kib = tuple(b / 1024 for b in per_connection)
     return BenchmarkResult(
         name="memory",
         title=f"emulator memory (RSS growth) with {', '.join(f'{n:,}' for n in sizes)} connections",
@@ -47,7 +51,7 @@ def run(settings: Settings) -> BenchmarkResult:
             Series(
                 EMULATOR,
                 "KiB per idle connection",
-                tuple(b / 1024 for b in per_connection),
+                idle_kib,
                 higher_is_better=False,
             ),
             Series(
@@ -57,7 +61,15 @@ def run(settings: Settings) -> BenchmarkResult:
                 higher_is_better=False,
             ),
         ),
-        checks=(),
+        checks=(
+            Check(
+                IDLE_CONNECTION_LABEL,
+                statistics.median(idle_kib),
+                TARGET_IDLE_CONNECTION_KIB,
+                False,
+                suffix=" KiB",
+            ),
+        ),
         notes=(
             f"raw WebSocket clients; memberships from the token's webpubsub.group claim "
             f"({len(groups)} groups per connection); RSS read {_SETTLE_SECONDS:.0f} s after the "

@@ -68,15 +68,7 @@ class EmulatorProcess:
 
         Read from ``/proc/<pid>/stat``, so only on Linux; elsewhere always None.
         """
-        if self._process is None:
-            return None
-        try:
-            stat = Path(f"/proc/{self._process.pid}/stat").read_text()
-        except OSError:
-            return None
-        # Fields after the parenthesised command name; utime and stime are the 12th and 13th.
-        fields = stat.rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+        return None if self._process is None else process_cpu_seconds(self._process.pid)
 
     def rss_bytes(self) -> int | None:
         """Resident memory of the emulator process in bytes, or None if unknown.
@@ -103,6 +95,17 @@ class EmulatorProcess:
         process, self._process = self._process, None
         if process is not None:
             finish(process)
+
+
+def process_cpu_seconds(pid: int) -> float | None:
+    """CPU seconds (user + system) process ``pid`` has used, or None where ``/proc`` is not."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # Fields after the parenthesised command name; utime and stime are the 12th and 13th.
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
 
 
 def _wait_until_healthy(endpoint: str, timeout: float) -> None:

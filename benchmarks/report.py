@@ -44,8 +44,11 @@ METHOD = """\
 - **fanout**: raw WebSocket clients held by separate load-generator processes (up to 5,000
   each); broadcasts posted with the presigned raw request; deliveries/s = deliveries /
   (last receipt - first send) over a back-to-back burst; latency = receipt - send time,
-  measured on a second phase paced at half the measured throughput. The growth tables
-  repeat both at 100 to 10,000 clients.
+  measured on a later phase paced at half the lower of the burst rate and the rate of lone
+  broadcasts (each posted after the previous one reached every client). CPU per delivery
+  is each process's CPU time over a burst (`/proc`), which shows whether the emulator or
+  the load generators set the pace. The growth tables repeat all of it at 100 to 10,000
+  clients.
 - **memory**: resident memory growth of a fresh emulator process while idle raw clients
   connect, then clients whose tokens put each in 10 groups.
 """

@@ -29,6 +29,7 @@ from urllib.parse import parse_qs
 from . import validation
 from .auth import ClientIdentity, TokenError, bearer_token, verify_client_token
 from .connection import SERVICE_CLOSE_CODE, AsgiSend, Connection, SocketWriter
+from .direct_send import release_handshake
 from .encoded_paths import path_param
 from .errors import ServiceError
 from .frames import DataMessage, Payload, Protocol, negotiate
@@ -73,6 +74,7 @@ class ClientEndpoint:
             await _deny(scope, send, error)
             return
         await send({"type": "websocket.accept", "subprotocol": protocol.value or None})
+        release_handshake(send)
         writer = SocketWriter(send, transport_aborter(receive))
         connection.attach(writer)
         upstream.connected(hub, connection)

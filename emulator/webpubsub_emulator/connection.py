@@ -60,8 +60,10 @@ class SocketWriter:
                 self._overflow()
             return
         direct = self._direct
-        if direct is not None and event["type"] == "websocket.send" and direct.write(event):
-            return
+        if direct is not None:
+            if event["type"] == "websocket.send" and direct.write(event):
+                return
+            direct.flush()  # frames it still holds go out before this event
         coroutine = self._send(event)
         try:
             waiting = coroutine.send(None)
@@ -87,6 +89,8 @@ class SocketWriter:
 
     async def flushed(self) -> None:
         """Return once everything pushed so far has been handed to the socket."""
+        if self._direct is not None:
+            self._direct.flush()
         if self._busy is not None:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await asyncio.shield(self._busy)
@@ -183,8 +187,9 @@ class Connection:
         self.expiry: asyncio.TimerHandle | None = None
         self._next_sequence_id = 1
         # Unacknowledged (sequence id, message): the message object is shared by every
-        # recipient, so a broadcast is stored once, not once per reliable client.
-        self._unacked: deque[tuple[int, DataMessage]] = deque()
+        # recipient, so a broadcast is stored once, not once per reliable client. Only
+        # reliable connections keep any, so the deque is made on the first one.
+        self._unacked: deque[tuple[int, DataMessage]] | None = None
         self._unacked_bytes = 0
 
     def deliver(self, message: DataMessage) -> None:
@@ -214,15 +219,15 @@ class Connection:
 
     def _buffer(self, sequence_id: int, message: DataMessage) -> bool:
         size = len(message.json_text)
-        if (
-            len(self._unacked) >= MAX_QUEUED_MESSAGES
-            or self._unacked_bytes + size > MAX_QUEUED_BYTES
-        ):
-            self._unacked.clear()
+        unacked = self._unacked
+        if unacked is None:
+            unacked = self._unacked = deque()
+        if len(unacked) >= MAX_QUEUED_MESSAGES or self._unacked_bytes + size > MAX_QUEUED_BYTES:
+            self._unacked = None
             self._unacked_bytes = 0
             self._evicted("too many messages are waiting for the client's acknowledgement")
             return False
-        self._unacked.append((sequence_id, message))
+        unacked.append((sequence_id, message))
         self._unacked_bytes += size
         return True
 
@@ -237,8 +242,9 @@ class Connection:
 
     def acknowledge(self, sequence_id: int) -> None:
         """Forget buffered messages up to and including ``sequence_id``."""
-        while self._unacked and self._unacked[0][0] <= sequence_id:
-            self._unacked_bytes -= len(self._unacked.popleft()[1].json_text)
+        unacked = self._unacked
+        while unacked and unacked[0][0] <= sequence_id:
+            self._unacked_bytes -= len(unacked.popleft()[1].json_text)
 
     def attach(self, writer: SocketWriter) -> None:
         """Route output to a (new) socket, replaying what the client has not acknowledged."""
@@ -248,7 +254,7 @@ class Connection:
             self.expiry = None
         self.send_control(self.connected_message())
         now = time.monotonic()
-        for sequence_id, message in self._unacked:
+        for sequence_id, message in self._unacked or ():
             if message.expires_at is None or message.expires_at > now:
                 writer.push(self._reliable_event(message, sequence_id))
 
@@ -285,16 +291,22 @@ class RecentAckIds:
 
     LIMIT = 1000
 
+    __slots__ = ("_order", "_seen")
+
     def __init__(self) -> None:
-        self._order: deque[int] = deque()
+        # Made on the first ack id: most connections never send one (raw clients cannot).
+        self._order: deque[int] | None = None
         self._seen: set[int] = set()
 
     def first_time(self, ack_id: int) -> bool:
         """Remember ``ack_id``; False if it is among the last ``LIMIT`` ones already."""
         if ack_id in self._seen:
             return False
-        self._order.append(ack_id)
+        order = self._order
+        if order is None:
+            order = self._order = deque()
+        order.append(ack_id)
         self._seen.add(ack_id)
-        if len(self._order) > self.LIMIT:
-            self._seen.discard(self._order.popleft())
+        if len(order) > self.LIMIT:
+            self._seen.discard(order.popleft())
         return True

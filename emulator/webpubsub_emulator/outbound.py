@@ -27,18 +27,24 @@ def event_size(event: SendEvent) -> int:
 
 
 class OutboundQueue:
-    """A FIFO of send events that refuses to grow past the bounds (``append`` returns False)."""
+    """A FIFO of send events that refuses to grow past the bounds (``append`` returns False).
+
+    Most sockets never queue anything, so the deque (about 600 bytes even when empty) is made
+    on the first ``append``.
+    """
+
+    __slots__ = ("_bytes", "_events", "_max_bytes", "_max_messages")
 
     def __init__(
         self, max_messages: int = MAX_QUEUED_MESSAGES, max_bytes: int = MAX_QUEUED_BYTES
     ) -> None:
-        self._events: deque[SendEvent] = deque()
+        self._events: deque[SendEvent] | None = None
         self._bytes = 0
         self._max_messages = max_messages
         self._max_bytes = max_bytes
 
     def __len__(self) -> int:
-        return len(self._events)
+        return 0 if self._events is None else len(self._events)
 
     @property
     def queued_bytes(self) -> int:
@@ -47,19 +53,25 @@ class OutboundQueue:
     def append(self, event: SendEvent) -> bool:
         """Queue ``event``; False (nothing queued) when that would pass either bound."""
         size = event_size(event)
-        if len(self._events) >= self._max_messages or self._bytes + size > self._max_bytes:
+        events = self._events
+        if events is None:
+            events = self._events = deque()
+        if len(events) >= self._max_messages or self._bytes + size > self._max_bytes:
             return False
-        self._events.append(event)
+        events.append(event)
         self._bytes += size
         return True
 
     def popleft(self) -> SendEvent:
+        """The oldest event; raises IndexError when empty."""
+        if self._events is None:
+            raise IndexError("pop from an empty OutboundQueue")
         event = self._events.popleft()
         self._bytes -= event_size(event)
         return event
 
     def clear(self) -> None:
-        self._events.clear()
+        self._events = None
         self._bytes = 0
 
 

@@ -8,7 +8,9 @@ import asyncio
 import json
 from typing import Any
 
-from webpubsub_emulator import EmulatorServer
+import pytest
+import websockets
+from webpubsub_emulator import EmulatorServer, direct_send
 
 from .conftest import Clients, Rest
 
@@ -46,3 +48,46 @@ async def test_broadcasts_use_the_direct_path_and_arrive_intact(
         except (asyncio.TimeoutError, TimeoutError):
             continue
         raise AssertionError(f"unexpected extra message {extra!r}")
+
+
+async def test_sockets_past_the_per_turn_budget_get_every_message_in_one_order_then_the_close(
+    webpubsub_emulator: EmulatorServer,
+    rest: Rest,
+    clients: Clients,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Two direct writes per loop turn: most sockets hold frames for later turns, and sends
+    # posted together arrive while earlier ones are still going out (and share writes).
+    monkeypatch.setattr(direct_send, "WRITES_PER_TURN", 2)
+    held: list[object] = []
+    hold = direct_send._Turns.hold
+
+    def counted_hold(turns: Any, writer: Any) -> None:
+        held.append(writer)
+        hold(turns, writer)
+
+    monkeypatch.setattr(direct_send._Turns, "hold", counted_hold)
+    raw = [await clients.connect("raw") for _ in range(6)]
+    json_client = await clients.connect("json")
+    count = 40
+    texts = {f"m{index}" for index in range(count)}
+    responses = await asyncio.gather(*(rest.send_text("/:send", text) for text in texts))
+    assert {response.status_code for response in responses} == {202}
+    # Closing right behind the sends: the close must not overtake a held frame.
+    closed = raw[0]
+    response = await rest.call("DELETE", f"/connections/{closed.connection_id}")
+    assert response.status_code == 204
+
+    orders = [[await client.recv() for _ in range(count)] for client in raw]
+    orders.append([(await json_client.recv_json())["data"] for _ in range(count)])
+    # Every client got each message once, all in the order the emulator took them in.
+    assert set(orders[0]) == texts
+    assert all(order == orders[0] for order in orders)
+    with pytest.raises(websockets.ConnectionClosed):
+        await closed.recv()
+    assert closed.ws.close_code == 1008
+    assert held, "no socket held a frame for a later turn: the budget was not reached"
+    for client in (raw[1], json_client):
+        with pytest.raises((asyncio.TimeoutError, TimeoutError)):
+            extra = await client.recv(timeout=0.2)
+            raise AssertionError(f"unexpected extra message {extra!r}")

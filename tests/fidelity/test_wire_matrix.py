@@ -5,7 +5,9 @@ on method, raw path, query values, content type and body bytes. A call the offic
 refuses must be refused by ours with the same builtin exception class, sending nothing.
 
 The only differences allowed are the ones the README's migration section lists, each
-asserted here in its exact form."""
+asserted here in its exact form. One of them is the default api-version: ours is the newest in
+our spec, the official client's is fixed in its release, so requests are compared without it and
+the version each client sent is checked on its own (the one passed, else each one's default)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ import itertools
 import time
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qs, parse_qsl
 
 import jwt
 import pytest
@@ -23,7 +25,7 @@ import webpubsub.aio
 from azure.core.credentials import AzureKeyCredential as CoreKeyCredential
 from azure.messaging.webpubsubservice import WebPubSubServiceClient as OfficialClient
 from azure.messaging.webpubsubservice.aio import WebPubSubServiceClient as OfficialAsyncClient
-from webpubsub_rest.spec_facts import API_VERSIONS
+from webpubsub_rest.spec_facts import API_VERSIONS, DEFAULT_API_VERSION
 
 #: An api-version other than the default, to see it on the wire.
 OLDER_API_VERSION = API_VERSIONS[0]
@@ -177,16 +179,25 @@ async def _call_async(client: Any, op: str, args: tuple[Any, ...], kwargs: dict[
 
 
 def _signature(captured: list[Any]) -> list[tuple[Any, ...]]:
+    """Each request as compared; its api-version is checked apart (see the module's note)."""
     return [
         (
             r.method,
             r.path,
-            sorted(parse_qsl(r.query, keep_blank_values=True)),
+            sorted(
+                (name, value)
+                for name, value in parse_qsl(r.query, keep_blank_values=True)
+                if name != "api-version"
+            ),
             r.content_type,
             r.body,
         )
         for r in captured
     ]
+
+
+def _api_versions(captured: list[Any]) -> set[str]:
+    return {value for r in captured for value in parse_qs(r.query).get("api-version", [])}
 
 
 def _outcome(error: BaseException | None, result: Any, captured: list[Any]) -> tuple[Any, ...]:
@@ -245,6 +256,8 @@ async def test_the_whole_matrix_puts_the_same_requests_on_the_wire(kind: str, ca
     differences: list[str] = []
     allowed: list[str] = []
     clients: dict[str, tuple[Any, Any, str]] = {}
+    #: (variant, "ours" or "official") -> the api-versions its requests carried
+    versions: dict[tuple[str, str], set[str]] = {}
     try:
         for variant, case_id, (_, op, args, make_kwargs) in ALL_CASES:
             if variant not in clients:
@@ -265,6 +278,8 @@ async def test_the_whole_matrix_puts_the_same_requests_on_the_wire(kind: str, ca
                 captured = capture.take()
                 if client is ours:
                     _assert_ours_signed_for_the_origin(captured, origin)
+                side = "ours" if client is ours else "official"
+                versions.setdefault((variant, side), set()).update(_api_versions(captured))
                 outcomes.append(_outcome(error, result, captured))
             mine, official = outcomes
             if mine == official:
@@ -282,6 +297,14 @@ async def test_the_whole_matrix_puts_the_same_requests_on_the_wire(kind: str, ca
                 await ours.close()
                 await theirs.close()
     assert not differences, f"{len(differences)} differences:\n" + "\n".join(differences)
+    # The api-version: the one passed, on both sides; else ours is our spec's default and the
+    # official client's is its own fixed default, one that our spec also lists.
+    assert versions.pop(("api_version", "ours")) == {OLDER_API_VERSION}
+    assert versions.pop(("api_version", "official")) == {OLDER_API_VERSION}
+    official_defaults = set().union(*(v for (_, side), v in versions.items() if side == "official"))
+    assert len(official_defaults) == 1 and official_defaults <= set(API_VERSIONS)
+    ours_defaults = set().union(*(v for (_, side), v in versions.items() if side == "ours"))
+    assert ours_defaults == {DEFAULT_API_VERSION}
     # Exactly the README-listed cases differ: sync, 4 operations x a text file with non-ASCII
     # content x 4 content types; aio, 4 operations x a non-ASCII str x text/octet-stream.
     assert len(allowed) == (16 if kind == "sync" else 8)

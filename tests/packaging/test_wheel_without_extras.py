@@ -76,6 +76,12 @@ def test_wheel_without_extras_imports_both_clients(bare_install: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
+def test_client_library_without_extra_names_the_install_command(bare_install: Path) -> None:
+    result = _run(bare_install, "-c", "import webpubsub.client")
+    assert result.returncode == 1
+    assert "pip install 'webpubsub[client]'" in result.stderr.splitlines()[-1]
+
+
 def test_emulator_fixture_without_extra_names_the_install_command(
     bare_install: Path, tmp_path: Path
 ) -> None:
@@ -111,6 +117,7 @@ def test_wheel_holds_the_three_typed_packages_and_nothing_else(built_wheel: Path
     assert not any("/tests/" in name or name.startswith("tests/") for name in names)
     # Published metadata: the extras users install, never the pinned official SDKs we test with.
     assert "Provides-Extra: emulator" in meta
+    assert "Provides-Extra: client" in meta
     requirements = [line for line in meta.splitlines() if line.startswith("Requires-Dist:")]
     assert requirements and not any("azure-messaging" in line for line in requirements)
     assert "License-Expression: MIT" in meta

@@ -17,8 +17,9 @@ HAND_WRITTEN = ["convenience/webpubsub", "emulator/webpubsub_emulator"]
     "command",
     [
         ["mypy", *HAND_WRITTEN],
-        # Settings in pyproject.toml: strict on the SDK core, basic on the emulator.
-        ["pyright"],
+        # Settings in pyproject.toml: strict on the SDK core, basic on the emulator. The
+        # packages to resolve imports against are this interpreter's, wherever its venv is.
+        ["pyright", "--pythonpath", sys.executable],
         ["ruff", "check", "."],
         ["ruff", "format", "--check", "."],
     ],

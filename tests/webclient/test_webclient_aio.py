@@ -112,3 +112,17 @@ async def test_a_closed_client_and_a_refused_send_raise(client_url: UrlFactory) 
     assert refused.value.error_detail is not None
     assert refused.value.error_detail.name == "Forbidden"
     assert not client.is_connected()
+
+
+async def test_a_full_buffer_holds_the_socket_back_and_loses_nothing(
+    client_url: UrlFactory, service: WebPubSubServiceClient
+) -> None:
+    async with WebPubSubClient(client_url(), max_buffered_messages=2) as client:
+        iterator = client.__aiter__()
+        for n in range(6):  # three times what the buffer holds, none read yet
+            await asyncio.to_thread(service.send_to_all, str(n), content_type="text/plain")
+        got = [await asyncio.wait_for(iterator.__anext__(), WAIT) for _ in range(6)]
+        assert client.is_connected()
+    assert [m.data for m in got] == [str(n) for n in range(6)]
+    with pytest.raises(ValueError, match="max_buffered_messages must be an int >= 1, not 0"):
+        WebPubSubClient(client_url(), max_buffered_messages=0)

@@ -189,3 +189,11 @@ def test_what_follows_a_lost_connection(
     notification = session.disconnected_notification()
     assert notification.callback is CallbackType.DISCONNECTED
     assert notification.args.connection_id == "c1"
+
+
+@pytest.mark.parametrize("frame", ['{"type":"ack"}', '{"type":"ack","ackId":null}', b"\xff\xfe"])
+def test_malformed_json_frames_are_value_errors(frame: str | bytes) -> None:
+    # The faces log and skip a ValueError; anything else would stop the reader.
+    with pytest.raises(ValueError):
+        codec_for(WebPubSubProtocolType.JSON).decode(frame)
+    assert codec_for(WebPubSubProtocolType.JSON).decode('{"type":"message","from":1}') is None

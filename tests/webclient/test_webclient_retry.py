@@ -108,3 +108,56 @@ def test_a_service_refusal_is_not_re_sent(
     with client, pytest.raises(SendMessageError, match="Forbidden: no"):
         client.send_event("e", {"k": 1}, "json")
     assert len(received) == 1
+
+
+def test_a_refused_resume_opens_a_new_connection_at_once() -> None:
+    """The service refuses a resume it cannot honour by closing with 1008 before
+    ``connected``; the client then opens a new connection instead of retrying for 30 s."""
+    paths: list[str] = []
+
+    def handler(connection: ServerConnection) -> None:
+        path = connection.request.path if connection.request else ""
+        paths.append(path)
+        if "awps_reconnection_token" in path:
+            connection.close(1008, "cannot resume")
+            return
+        number = len(paths)
+        connected = {
+            "type": "system",
+            "event": "connected",
+            "connectionId": f"c{number}",
+            "reconnectionToken": "tok",
+        }
+        connection.send(json.dumps(connected))
+        if number == 1:
+            connection.close(1011, "going away without a disconnected message")
+            return
+        for _ in connection:
+            pass
+
+    server = serve(
+        handler, "127.0.0.1", 0, select_subprotocol=lambda _connection, offered: offered[0]
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.socket.getsockname()[1]
+    seen: list[tuple[str, Any]] = []
+    both = threading.Event()
+
+    def on_connected(args: Any) -> None:
+        seen.append(("connected", args.connection_id))
+        if args.connection_id == "c3":
+            both.set()
+
+    client = WebPubSubClient(
+        f"ws://127.0.0.1:{port}/client/hubs/h?access_token=t",
+        protocol_type="json.reliable.webpubsub.azure.v1",
+    )
+    client.subscribe("connected", on_connected)
+    client.subscribe("disconnected", lambda args: seen.append(("disconnected", args.connection_id)))
+    try:
+        with client:
+            assert both.wait(10), seen
+    finally:
+        server.shutdown()
+    assert seen[:3] == [("connected", "c1"), ("disconnected", "c1"), ("connected", "c3")]
+    assert ["awps_reconnection_token" in path for path in paths] == [False, True, False]

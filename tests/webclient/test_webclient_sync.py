@@ -3,6 +3,7 @@ subprotocols: groups, acks, no_echo, server messages, resume and reconnect, erro
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pytest
@@ -180,6 +181,12 @@ def test_bad_input_raises_before_anything_is_sent(client_url: UrlFactory) -> Non
         WebPubSubClient(url, ack_timeuot=1)  # type: ignore[call-arg]
     with pytest.raises(ValueError, match="ack_timeout must be"):
         WebPubSubClient(url, ack_timeout=0)
+    secret_http = "http://h/client/hubs/x?access_token=SECRET"
+    with pytest.raises(ValueError, match=r"ws:// or wss://, not http://$"):
+        WebPubSubClient(secret_http)
+    with pytest.raises(ValueError) as provided:
+        WebPubSubClient(WebPubSubClientCredential(lambda: secret_http)).open()
+    assert "SECRET" not in str(provided.value)
 
 
 def test_a_refused_send_raises_with_the_service_error_and_no_token_leaks(
@@ -220,3 +227,55 @@ def test_a_burst_beyond_the_services_unacked_limit_arrives_whole_on_one_connecti
         got = record.wait_for("server", 1200)
         assert record.of("disconnected") == []
     assert [m.data for m in got] == [str(n) for n in range(1200)]
+
+
+def test_send_event_and_invoke_event_through_the_upstream(
+    client_url: UrlFactory, upstream: list[Any], record: Record
+) -> None:
+    client = listening(WebPubSubClient(client_url(user_id="uma")), record)
+    with client:
+        client.send_event("note", {"k": "v"}, WebPubSubDataType.JSON)
+        # The handler's answer to an event comes back as a server message.
+        assert record.wait_for("server")[0].data == {"event": "note"}
+        answer = client.invoke_event("echo", "ping", WebPubSubDataType.TEXT)
+    assert (answer.data_type, answer.data) == (WebPubSubDataType.TEXT, "ping")
+    assert [(r.context.event_name, r.context.user_id, r.data) for r in upstream] == [
+        ("note", "uma", {"k": "v"}),
+        ("echo", "uma", "ping"),
+    ]
+
+
+def test_debug_logs_show_frames_but_no_token(
+    client_url: UrlFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = client_url()
+    token = url.split("access_token=")[1]
+    caplog.set_level(logging.DEBUG)
+    with WebPubSubClient(url, logging_enable=True) as client:
+        client.join_group("logged")
+    text = caplog.text
+    assert '"type": "joinGroup"' in text  # frames are logged
+    assert '"reconnectionToken":"***"' in text.replace(" ", "")
+    assert token not in text
+
+
+def test_a_refused_rejoin_is_reported_to_rejoin_group_failed_listeners(
+    client_emulator: EmulatorServer, client_url: UrlFactory, record: Record
+) -> None:
+    urls = iter([client_url(), client_url(roles=[])])  # the new token may not join groups
+    client = listening(
+        WebPubSubClient(
+            WebPubSubClientCredential(lambda: next(urls)),
+            protocol_type="json.webpubsub.azure.v1",
+        ),
+        record,
+    )
+    with client:
+        client.join_group("members")
+        first = record.wait_for("connected")[0].connection_id
+        assert client_emulator.faults.drop_clients(connection_id=first) == 1
+        failed = record.wait_for("rejoin")[0]
+    assert failed.group == "members"
+    assert isinstance(failed.error, SendMessageError)
+    assert failed.error.error_detail is not None
+    assert failed.error.error_detail.name == "Forbidden"

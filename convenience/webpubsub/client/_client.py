@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Any, Literal, overload
 
-from websockets.exceptions import ConnectionClosed, InvalidHandshake
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 from websockets.sync.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
@@ -120,7 +120,7 @@ class WebPubSubClient:
     ) -> None:
         _common.reject_unknown(kwargs)
         if isinstance(credential, str):
-            credential = WebPubSubClientCredential(credential)
+            credential = WebPubSubClientCredential(_common.client_access_url(credential))
         elif not isinstance(credential, WebPubSubClientCredential):
             raise TypeError(
                 "credential must be a client access URL (str) or a WebPubSubClientCredential, "
@@ -467,10 +467,11 @@ class WebPubSubClient:
                 max_queue=None,
                 **_MANAGED_BY_HAND,
             )
-        except (InvalidHandshake, OSError, TimeoutError) as error:
+        except (InvalidHandshake, InvalidURI, OSError, TimeoutError) as error:
             raise _common.refused(error) from None
         # Frames are small and each waits for an answer: Nagle's algorithm would hold them.
-        connection.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        with contextlib.suppress(OSError):  # already closed by the service: recv says so
+            connection.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         outputs: list[Output[_Waiter]] = []
         try:
             while not self._session.is_connected:
@@ -485,14 +486,12 @@ class WebPubSubClient:
                 f"Failed to open client: no connected message within {timeout} s"
             ) from None
         except ConnectionClosed as error:
-            raise OpenClientError(
-                f"Failed to open client: the service closed it ({error})"
-            ) from None
+            raise _common.closed_before_connected(error) from None
         return connection, outputs
 
     def _open_new(self, url: str) -> tuple[ClientConnection, list[Output[_Waiter]]]:
         with self._lock:
-            self._session.start(url)
+            self._session.start(_common.client_access_url(url))
         return self._dial(url)
 
     def _read(self, connection: ClientConnection) -> None:
@@ -571,10 +570,10 @@ class WebPubSubClient:
                 connection, outputs = self._dial(url)
             except _common.HandshakeRefused as error:
                 _LOGGER.debug("resume refused: %s", error)
-                if error.status < 500:
+                if error.final:
                     return None  # the service no longer knows this connection
                 continue
-            except OpenClientError as error:
+            except Exception as error:  # the next attempt may succeed; the deadline bounds them
                 _LOGGER.debug("resume attempt failed: %s", error)
                 continue
             self._adopt(connection, outputs)

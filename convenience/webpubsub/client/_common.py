@@ -14,7 +14,7 @@ from ._protocol._acks import NO_ACK
 from ._protocol._codec import codec_for
 from ._protocol._payload import check_content, data_type
 from ._protocol._retry import RetryPolicy
-from ._protocol._session import Options
+from ._protocol._session import POLICY_VIOLATION, Options
 from .models import (
     AckMessageError,
     CallbackType,
@@ -47,11 +47,30 @@ _TOKEN_IN_FRAME = re.compile(r'("reconnectionToken"\s*:\s*")[^"]*')
 
 
 class HandshakeRefused(OpenClientError):
-    """The service answered the WebSocket handshake with an HTTP error ``status``."""
+    """The service refused the connection: an HTTP error ``status`` to the handshake, or a
+    close before ``connected`` (``status`` None, ``close_code`` set). ``final`` when trying
+    the same URL again cannot help (a 4xx, or 1008: how the service refuses a resume)."""
 
-    def __init__(self, message: str, status: int) -> None:
+    def __init__(self, message: str, status: int | None, close_code: int | None = None) -> None:
         super().__init__(message)
         self.status = status
+        self.close_code = close_code
+
+    @property
+    def final(self) -> bool:
+        if self.status is not None:
+            return self.status < 500
+        return self.close_code == POLICY_VIOLATION
+
+
+def client_access_url(url: str) -> str:
+    """``url`` when it is a ``ws://`` or ``wss://`` URL; else ``ValueError`` naming only its
+    scheme (the URL carries the access token)."""
+    scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+    if scheme not in ("ws", "wss"):
+        shown = f"{scheme}://" if scheme else "no scheme"
+        raise ValueError(f"the client access URL must start with ws:// or wss://, not {shown}")
+    return url
 
 
 def refused(error: Exception) -> OpenClientError:
@@ -59,9 +78,21 @@ def refused(error: Exception) -> OpenClientError:
     when the service answered with an HTTP error). websockets' messages carry no URL."""
     response = getattr(error, "response", None)
     status = getattr(response, "status_code", None)
+    text = _log_redaction.redact(str(error))
     if isinstance(status, int):
-        return HandshakeRefused(f"Failed to open client: {error}", status)
-    return OpenClientError(f"Failed to open client: {error}")
+        return HandshakeRefused(f"Failed to open client: {text}", status)
+    return OpenClientError(f"Failed to open client: {text}")
+
+
+def closed_before_connected(error: Exception) -> OpenClientError:
+    """The error for a socket the service closed before its ``connected`` message."""
+    received = getattr(error, "rcvd", None)
+    code = getattr(received, "code", None)
+    return HandshakeRefused(
+        f"Failed to open client: the service closed it ({error})",
+        None,
+        code if isinstance(code, int) else None,
+    )
 
 
 def options(
@@ -136,12 +167,6 @@ def event(name: object, content: object, kind: object) -> tuple[str, Any, Any]:
     checked = data_type(kind)
     check_content(content, checked)
     return event_name(name), content, checked
-
-
-def send_to_group(
-    group: str, content: Any, kind: Any, no_echo: bool, ack: int | None
-) -> m.SendToGroup:
-    return m.SendToGroup(group, kind, content, no_echo, ack)
 
 
 def lost(name: str, message: str) -> AckMessageError:

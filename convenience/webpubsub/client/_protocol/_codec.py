@@ -41,6 +41,9 @@ def codec_for(protocol_type: object) -> Codec:
 
         return Codec(protocol, reliable, _json_codec.encode, _json_codec.decode, True)
     # Imported only here: protobuf is needed only by the protobuf subprotocols.
+    from .._extra import require_client_extra
+
+    require_client_extra("google.protobuf")
     from . import _protobuf_codec
 
     return Codec(protocol, reliable, _protobuf_codec.encode, _protobuf_codec.decode, False)

@@ -68,7 +68,14 @@ def _data(data: Any, data_type: WebPubSubDataType) -> Any:
 def decode(frame: str | bytes) -> m.Downstream | None:
     """The message a frame carries; None for a frame this client does not know (ignored, as
     the official client does, for forward compatibility). Raises ``ValueError`` when the frame
-    is not a JSON object."""
+    is not a JSON object or lacks a member its type requires."""
+    try:
+        return _decode_message(frame)
+    except (KeyError, TypeError, UnicodeDecodeError) as error:
+        raise ValueError(f"malformed JSON-protocol frame: {error!r}") from None
+
+
+def _decode_message(frame: str | bytes) -> m.Downstream | None:
     decoded: Any = _decode(frame if isinstance(frame, str) else frame.decode("utf-8"))
     if not isinstance(decoded, dict):
         raise ValueError("a JSON-protocol frame must be a JSON object")

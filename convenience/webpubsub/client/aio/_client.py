@@ -14,12 +14,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Generator
 from typing import Any, Literal, overload
 
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, InvalidHandshake
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 from websockets.typing import Subprotocol
 
 from .. import _common
 from .._credential import AsyncWebPubSubClientCredential
 from .._protocol import _messages as m
+from .._protocol._sequence import ACK_INTERVAL
 from .._protocol._session import (
     RECOVERY_RETRY_INTERVAL,
     RECOVERY_TIMEOUT,
@@ -102,7 +103,7 @@ class WebPubSubClient:
     ) -> None:
         _common.reject_unknown(kwargs)
         if isinstance(credential, str):
-            credential = AsyncWebPubSubClientCredential(credential)
+            credential = AsyncWebPubSubClientCredential(_common.client_access_url(credential))
         elif not isinstance(credential, AsyncWebPubSubClientCredential):
             raise TypeError(
                 "credential must be a client access URL (str) or a "
@@ -470,12 +471,13 @@ class WebPubSubClient:
                 max_size=None,
                 max_queue=None,
             )
-        except (InvalidHandshake, OSError, asyncio.TimeoutError) as error:
+        except (InvalidHandshake, InvalidURI, OSError, asyncio.TimeoutError) as error:
             raise _common.refused(error) from None
         transport_socket = connection.transport.get_extra_info("socket")
         if transport_socket is not None:
             # Frames are small and each waits for an answer: Nagle's algorithm would hold them.
-            transport_socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            with contextlib.suppress(OSError):  # already closed: recv says so
+                transport_socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         outputs: list[Output[Any]] = []
         try:
             while not self._session.is_connected:
@@ -491,30 +493,22 @@ class WebPubSubClient:
                 f"Failed to open client: no connected message within {timeout} s"
             ) from None
         except ConnectionClosed as error:
-            raise OpenClientError(
-                f"Failed to open client: the service closed it ({error})"
-            ) from None
+            raise _common.closed_before_connected(error) from None
         return connection, outputs
 
     async def _open_new(self, url: str) -> tuple[ClientConnection, list[Output[Any]]]:
-        self._session.start(url)
+        self._session.start(_common.client_access_url(url))
         return await self._dial(url)
 
     async def _read(self, connection: ClientConnection) -> None:
         session = self._session
+        ticker = asyncio.create_task(self._tick())
         try:
             while True:
-                deadline = session.next_deadline()
                 try:
-                    if deadline is None:
-                        frame = await connection.recv()
-                    else:
-                        frame = await asyncio.wait_for(
-                            connection.recv(), max(0.0, deadline - time.monotonic())
-                        )
-                except asyncio.TimeoutError:
-                    await self._poll(connection)
-                    continue
+                    # No timeout here (one per frame would cost more than the frame): the
+                    # ticker task runs the session's timers.
+                    frame = await connection.recv()
                 except ConnectionClosed as closed:
                     code = closed.rcvd.code if closed.rcvd is not None else None
                     replacement = await self._after_loss(code)
@@ -534,12 +528,26 @@ class WebPubSubClient:
                 if due is not None and time.monotonic() >= due:
                     await self._poll(connection)
         finally:
+            ticker.cancel()
             self._reader = None
             self._stopped = True
             for inbox in list(self._inboxes):
                 # Wakes a waiting iteration; a full one sees ``_stopped`` once drained.
                 with contextlib.suppress(asyncio.QueueFull):
                     inbox.put_nowait(None)
+
+    async def _tick(self) -> None:
+        """Run the session's timers (the periodic ``sequenceAck``) while the reader lives."""
+        while True:
+            deadline = self._session.next_deadline()
+            delay = ACK_INTERVAL if deadline is None else deadline - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            connection = self._connection
+            if connection is not None:
+                await self._poll(connection)
+            elif deadline is not None and deadline <= time.monotonic():
+                await asyncio.sleep(ACK_INTERVAL)  # between connections: nothing to send
 
     async def _poll(self, connection: ClientConnection) -> None:
         frame = self._session.poll(time.monotonic())
@@ -578,10 +586,10 @@ class WebPubSubClient:
                 connection, outputs = await self._dial(url)
             except _common.HandshakeRefused as error:
                 _LOGGER.debug("resume refused: %s", error)
-                if error.status < 500:
+                if error.final:
                     return None  # the service no longer knows this connection
                 continue
-            except OpenClientError as error:
+            except Exception as error:  # the next attempt may succeed; the deadline bounds them
                 _LOGGER.debug("resume attempt failed: %s", error)
                 continue
             await self._adopt(connection, outputs)
