@@ -1,6 +1,7 @@
 # pyright: reportUnnecessaryIsInstance=false
 """The sync client: one thread reads the socket (and resumes or reconnects it), one runs the
-listeners in order; calls like ``send_to_group`` block the caller until the ack arrives."""
+listeners in order (started by the first call a listener has to run); calls like
+``send_to_group`` block the caller until the ack arrives."""
 
 from __future__ import annotations
 
