@@ -1,6 +1,7 @@
 # pyright: reportUnnecessaryIsInstance=false
 """The sync client: one thread reads the socket (and resumes or reconnects it), one runs the
-listeners in order; calls like ``send_to_group`` block the caller until the ack arrives."""
+listeners in order (started by the first call a listener has to run); calls like
+``send_to_group`` block the caller until the ack arrives."""
 
 from __future__ import annotations
 
@@ -61,14 +62,29 @@ Listener = Callable[..., Any]
 
 
 class _Waiter:
-    """One caller waiting for an ack or an invoke answer."""
+    """One caller waiting for an ack or an invoke answer.
 
-    __slots__ = ("error", "event", "response")
+    A lock taken at birth is the signal: ``wake`` releases it, ``wait`` takes it. That is one
+    C-level lock per send, where a ``threading.Event`` costs a Condition and a second lock
+    per wait. Each waiter is woken at most once (the ack book and the invocation table hand
+    it out once), so ``wake`` never releases an unlocked lock.
+    """
+
+    __slots__ = ("_signal", "error", "response")
 
     def __init__(self) -> None:
-        self.event = threading.Event()
+        self._signal = threading.Lock()
+        self._signal.acquire()
         self.error: AckMessageError | None = None
         self.response: m.InvokeResponse | None = None
+
+    def wake(self) -> None:
+        """Let ``wait`` return (set ``error`` / ``response`` first)."""
+        self._signal.release()
+
+    def wait(self, timeout: float) -> bool:
+        """Whether ``wake`` came within ``timeout`` seconds."""
+        return self._signal.acquire(timeout=timeout)
 
 
 class WebPubSubClient:
@@ -156,6 +172,10 @@ class WebPubSubClient:
         self._reader: threading.Thread | None = None
         self._calls: queue.Queue[tuple[CallbackType, Any] | None] | None = None
         self._dispatcher: threading.Thread | None = None
+        # The listener thread starts with the first notification that has a listener, so a
+        # client nobody listens to runs no thread for it; only between open() and close().
+        self._dispatcher_lock = threading.Lock()
+        self._listening = False
 
     def __repr__(self) -> str:
         return (
@@ -186,7 +206,7 @@ class WebPubSubClient:
             with self._lock:
                 self._session.state = State.STOPPED
             raise
-        self._start_dispatcher()
+        self._listening = True
         self._connection = connection
         self._handle(outputs)
         self._reader = threading.Thread(
@@ -205,10 +225,13 @@ class WebPubSubClient:
             connection.close()
         if reader is not None and reader is not threading.current_thread():
             reader.join()
-        dispatcher = self._dispatcher
+        with self._dispatcher_lock:
+            self._listening = False
+            dispatcher = self._dispatcher
+            calls = self._calls
         if dispatcher is not None and dispatcher is not threading.current_thread():
-            if self._calls is not None:
-                self._calls.put(None)
+            if calls is not None:
+                calls.put(None)
             dispatcher.join()
             self._dispatcher = None
             self._calls = None
@@ -365,7 +388,7 @@ class WebPubSubClient:
             with self._lock:
                 self._session.forget_invocation(invocation_id)
             raise InvokeEventError("the connection was lost", invocation_id) from None
-        if not waiter.event.wait(wait):
+        if not waiter.wait(wait):
             with self._lock:
                 self._session.forget_invocation(invocation_id)
                 cancel = self._session.encode(m.CancelInvocation(invocation_id))
@@ -394,8 +417,7 @@ class WebPubSubClient:
         connection.send(frame)
 
     def _send_unacked(self, message: m.Upstream) -> None:
-        with self._lock:
-            frame = self._session.encode(message)
+        frame = self._session.encode(message)
         attempt = 0
         while True:
             try:
@@ -417,7 +439,9 @@ class WebPubSubClient:
             if self._stopping.is_set() or self._session.state is State.STOPPED:
                 raise SendMessageError("The client is not open: call open() first.", ack_id)
             chosen = self._session.acks.next_id() if ack_id is None else ack_id
-            frame = self._session.encode(build(chosen))
+        # The codec keeps no state: encoding outside the lock keeps other senders and the
+        # reader from waiting on it.
+        frame = self._session.encode(build(chosen))
         attempt = 0
         while True:
             error = self._attempt(frame, chosen)
@@ -443,7 +467,7 @@ class WebPubSubClient:
         # On a lost connection the reader fails every pending ack (NoAckMessageReceivedFromServer).
         with contextlib.suppress(ConnectionClosed):
             self._write(connection, frame)
-        if not waiter.event.wait(self._options.ack_timeout):
+        if not waiter.wait(self._options.ack_timeout):
             with self._lock:
                 self._session.acks.discard(ack_id)
             return _common.lost(_common.TIMEOUT, f"no ack within {self._options.ack_timeout} s")
@@ -611,12 +635,12 @@ class WebPubSubClient:
         for output in outputs:
             if isinstance(output, Settle):
                 output.waiter.error = output.error
-                output.waiter.event.set()
+                output.waiter.wake()
             elif isinstance(output, Notify):
                 self._notify(output)
             elif isinstance(output, Answer):
                 output.waiter.response = output.response
-                output.waiter.event.set()
+                output.waiter.wake()
             else:
                 threading.Thread(
                     target=self._rejoin, args=(output.groups,), name="webpubsub-rejoin", daemon=True
@@ -639,19 +663,29 @@ class WebPubSubClient:
                     )
                 )
 
-    def _start_dispatcher(self) -> None:
-        if self._dispatcher is not None:
-            return
-        calls: queue.Queue[tuple[CallbackType, Any] | None] = queue.Queue(self._max_buffered)
-        self._calls = calls
-        self._dispatcher = threading.Thread(
-            target=self._dispatch, args=(calls,), name="webpubsub-client-listeners", daemon=True
-        )
-        self._dispatcher.start()
+    def _start_dispatcher(self) -> queue.Queue[tuple[CallbackType, Any] | None] | None:
+        """The listener thread's queue, starting the thread if needed; None once closed."""
+        with self._dispatcher_lock:
+            if self._calls is not None:
+                return self._calls
+            if not self._listening:
+                return None
+            calls: queue.Queue[tuple[CallbackType, Any] | None] = queue.Queue(self._max_buffered)
+            self._calls = calls
+            self._dispatcher = threading.Thread(
+                target=self._dispatch,
+                args=(calls,),
+                name="webpubsub-client-listeners",
+                daemon=True,
+            )
+            self._dispatcher.start()
+            return calls
 
     def _notify(self, notification: Notify) -> None:
-        calls = self._calls
-        if calls is not None and self._listeners[notification.callback]:
+        if not self._listeners[notification.callback]:
+            return
+        calls = self._calls or self._start_dispatcher()
+        if calls is not None:
             # Blocks when the listeners are max_buffered_messages behind: the reader then stops
             # reading the socket until they catch up (bounded memory, nothing dropped).
             calls.put((notification.callback, notification.args))

@@ -15,6 +15,9 @@ from ..models import AckMessageError, WebPubSubDataType
 from . import _messages as m
 
 _decode = json.JSONDecoder().decode
+# The service writes data types in lower case: a dict lookup per frame instead of the enum's
+# case-insensitive constructor (still the fallback).
+_DATA_TYPES = {member.value: member for member in WebPubSubDataType}
 
 
 def encode(message: m.Upstream) -> str:
@@ -122,10 +125,13 @@ def _decode_message(frame: str | bytes) -> m.Downstream | None:
 
 
 def _payload(message: dict[str, Any]) -> tuple[WebPubSubDataType | None, Any]:
-    try:
-        data_type = WebPubSubDataType(message.get("dataType"))
-    except ValueError:
-        return None, None
+    value = message.get("dataType")
+    data_type = _DATA_TYPES.get(value) if isinstance(value, str) else None
+    if data_type is None:
+        try:
+            data_type = WebPubSubDataType(value)
+        except ValueError:
+            return None, None
     data = message.get("data")
     if data_type in (WebPubSubDataType.BINARY, WebPubSubDataType.PROTOBUF):
         try:

@@ -51,6 +51,13 @@ from ..models import (
 )
 
 _LOGGER = logging.getLogger("webpubsub.client")
+#: What an ack waiter holds when ``ack_timeout`` passed before the ack.
+_EXPIRED = object()
+
+
+def _expire(waiter: asyncio.Future[Any]) -> None:
+    if not waiter.done():
+        waiter.set_result(_EXPIRED)
 
 
 class _Done:
@@ -438,21 +445,26 @@ class WebPubSubClient:
         connection = self._connection
         if connection is None or not self._session.is_connected:
             return _common.lost(_common.NOT_CONNECTED, "the client is reconnecting")
-        waiter: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[Any] = loop.create_future()
         self._session.acks.add(ack_id, waiter)
+        # One timer handle per send instead of wait_for + shield (a timeout scope and a
+        # second future each time): on expiry the waiter itself is told.
+        timer = loop.call_later(self._options.ack_timeout, _expire, waiter)
         try:
             # On a lost connection the reader fails every pending ack.
             with contextlib.suppress(ConnectionClosed):
                 await self._write(connection, frame)
-            error: AckMessageError | None = await asyncio.wait_for(
-                asyncio.shield(waiter), self._options.ack_timeout
-            )
-        except asyncio.TimeoutError:
-            self._session.acks.discard(ack_id)
-            return _common.lost(_common.TIMEOUT, f"no ack within {self._options.ack_timeout} s")
+            outcome: Any = await waiter
         except asyncio.CancelledError:
             self._session.acks.discard(ack_id)
             raise
+        finally:
+            timer.cancel()
+        if outcome is _EXPIRED:
+            self._session.acks.discard(ack_id)
+            return _common.lost(_common.TIMEOUT, f"no ack within {self._options.ack_timeout} s")
+        error: AckMessageError | None = outcome
         return error
 
     # -- connections --------------------------------------------------------------------------
@@ -659,7 +671,11 @@ class WebPubSubClient:
                 await self._offer(inbox, notification.args)
         calls = self._calls
         if calls is not None and self._listeners[notification.callback]:
-            await calls.put((notification.callback, notification.args))
+            call = (notification.callback, notification.args)
+            try:  # the common case, without a coroutine per message
+                calls.put_nowait(call)
+            except asyncio.QueueFull:
+                await calls.put(call)
 
     async def _offer(self, inbox: asyncio.Queue[DataMessage | None], item: DataMessage) -> None:
         """Put ``item`` in an iteration's buffer, waiting while it is full; once ``close()``
