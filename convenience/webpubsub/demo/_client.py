@@ -24,6 +24,7 @@ from webpubsub.client.models import (
     WebPubSubDataType,
     WebPubSubProtocolType,
 )
+from webpubsub.demo._changes import Changes
 from webpubsub.demo._messages import Ack, DataType, Message, Protocol
 
 _SUBPROTOCOLS = {
@@ -49,7 +50,7 @@ class DemoClient:
         self.messages: list[Message] = []
         self.goodbye: str | None = None  # the message of the "disconnected" system event
         self.closed = False
-        self._changed = asyncio.Condition()
+        self._changed = Changes()
         self._client: WebPubSubClient | None = None
         self._websocket: ClientConnection | None = None
         self._reader: asyncio.Task[None] | None = None
@@ -83,13 +84,9 @@ class DemoClient:
         await client.open()
         await self.wait_until(lambda: self.connection_id is not None or self.closed, timeout)
 
-    async def _changed_state(self) -> None:
-        async with self._changed:
-            self._changed.notify_all()
-
     async def _on_connected(self, args: OnConnectedArgs) -> None:
         self.connection_id = args.connection_id
-        await self._changed_state()
+        await self._changed.notify()
 
     async def _on_message(self, args: OnGroupDataMessageArgs | OnServerDataMessageArgs) -> None:
         value: object = args.data
@@ -100,14 +97,14 @@ class DemoClient:
         else:
             message = Message(kind, data, sequence_id=args.sequence_id)
         self.messages.append(message)
-        await self._changed_state()
+        await self._changed.notify()
 
     async def _on_disconnected(self, args: OnDisconnectedArgs) -> None:
         self.goodbye = args.message
 
     async def _on_stopped(self) -> None:
         self.closed = True
-        await self._changed_state()
+        await self._changed.notify()
 
     async def _read_raw(self, websocket: ClientConnection) -> None:
         try:
@@ -116,12 +113,12 @@ class DemoClient:
                     self.messages.append(Message("binary", frame))
                 else:
                     self.messages.append(Message("text", frame))
-                await self._changed_state()
+                await self._changed.notify()
         except ConnectionClosed:
             pass  # an abnormal close is still a close; the scenario checks how it ended
         finally:
             self.closed = True
-            await self._changed_state()
+            await self._changed.notify()
 
     @property
     def close_reason(self) -> str:
@@ -133,12 +130,7 @@ class DemoClient:
 
     async def wait_until(self, condition: Callable[[], bool], timeout: float) -> bool:
         """Wait until ``condition()`` holds; False if it still does not after ``timeout`` s."""
-        async with self._changed:
-            try:
-                await asyncio.wait_for(self._changed.wait_for(condition), timeout)
-            except asyncio.TimeoutError:
-                return False
-        return True
+        return await self._changed.wait_until(condition, timeout)
 
     async def send_to_group(self, group: str, text: str, timeout: float) -> Ack | None:
         """Ask the service to deliver ``text`` to ``group``; the ack, or None if none came

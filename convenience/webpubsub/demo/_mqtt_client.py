@@ -23,6 +23,7 @@ from webpubsub._mqtt import (
     decode,
     encode,
 )
+from webpubsub.demo._changes import Changes
 
 MAX_PACKET_SIZE = 1 << 20  # bytes; the demo's messages are tiny
 
@@ -40,7 +41,7 @@ class DemoMqttClient:
         self.connack: ConnAck | None = None
         self.closed = False
         self._stream = PacketStream(MAX_PACKET_SIZE)
-        self._changed = asyncio.Condition()
+        self._changed = Changes()
         self._websocket: ClientConnection | None = None
         self._reader: asyncio.Task[None] | None = None
 
@@ -66,8 +67,7 @@ class DemoMqttClient:
             pass  # a close or an unreadable packet ends the session; the scenario checks it
         finally:
             self.closed = True
-            async with self._changed:
-                self._changed.notify_all()
+            await self._changed.notify()
 
     async def _record(self, websocket: ClientConnection, packet: object) -> None:
         if isinstance(packet, ConnAck):
@@ -78,17 +78,11 @@ class DemoMqttClient:
                 await websocket.send(encode(PubAck(packet.packet_id), MQTT_5))
         elif isinstance(packet, Disconnect):
             await websocket.close()
-        async with self._changed:
-            self._changed.notify_all()
+        await self._changed.notify()
 
     async def wait_until(self, condition: Callable[[], bool], timeout: float) -> bool:
         """Wait until ``condition()`` holds; False if it still does not after ``timeout`` s."""
-        async with self._changed:
-            try:
-                await asyncio.wait_for(self._changed.wait_for(condition), timeout)
-            except asyncio.TimeoutError:
-                return False
-        return True
+        return await self._changed.wait_until(condition, timeout)
 
     async def close(self) -> None:
         """Send DISCONNECT and close the connection (if still open), then stop reading."""
