@@ -5,9 +5,7 @@ Constructing a client is timed with the import: it sends nothing."""
 
 from __future__ import annotations
 
-import os
 import statistics
-import subprocess
 
 from . import production_venvs
 from .client_libraries import FACES, OFFICIAL_CLIENT, contender
@@ -71,14 +69,5 @@ def run(settings: Settings) -> BenchmarkResult:
 
 def _time_import(interpreter: Interpreter, module: str) -> float:
     """Milliseconds in a new interpreter; raises if the child fails."""
-    completed = subprocess.run(
-        [str(interpreter.python), "-c", _PROBE.format(module=module)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env={**os.environ, **interpreter.env},
-    )
-    if completed.returncode != 0:
-        raise RuntimeError(f"importing {module} failed: {completed.stderr.strip()[-500:]}")
-    return float(completed.stdout.split()[-1])
+    words = interpreter.run_probe(_PROBE.format(module=module), f"importing {module}")
+    return float(words[-1])

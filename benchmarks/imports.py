@@ -8,9 +8,7 @@ alone is reported beside it.
 
 from __future__ import annotations
 
-import os
 import statistics
-import subprocess
 
 from . import production_venvs
 from .production_venvs import Interpreter
@@ -82,15 +80,7 @@ def run(settings: Settings) -> BenchmarkResult:
 
 def _time_import(interpreter: Interpreter, package: str) -> tuple[float, float]:
     """(import ms, import + construct ms) in a new interpreter; raises if the child fails."""
-    completed = subprocess.run(
-        [str(interpreter.python), "-c", _PROBE.format(package=package)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env={**os.environ, **interpreter.env},
+    import_ms, client_ms = interpreter.run_probe(
+        _PROBE.format(package=package), f"importing {package}"
     )
-    if completed.returncode != 0:
-        raise RuntimeError(f"importing {package} failed: {completed.stderr.strip()[-500:]}")
-    import_ms, client_ms = completed.stdout.split()
     return float(import_ms), float(client_ms)

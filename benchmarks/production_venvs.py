@@ -39,6 +39,21 @@ class Interpreter:
     python: Path
     env: dict[str, str]
 
+    def run_probe(self, code: str, what: str) -> list[str]:
+        """The words ``code`` prints when run in a new interpreter; RuntimeError naming
+        ``what`` if the child fails."""
+        completed = subprocess.run(
+            [str(self.python), "-c", code],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+            env={**os.environ, **self.env},
+        )
+        if completed.returncode != 0:
+            raise RuntimeError(f"{what} failed: {completed.stderr.strip()[-500:]}")
+        return completed.stdout.split()
+
 
 def ours() -> Interpreter:
     """A venv with only the runtime dependencies; the SDK imported from this checkout."""
