@@ -25,6 +25,7 @@ import jwt
 import websockets
 from webpubsub_emulator import EmulatorServer
 from webpubsub_rest.spec_facts import DEFAULT_API_VERSION
+from websockets.typing import Subprotocol
 
 API_VERSION = DEFAULT_API_VERSION
 RELIABLE = "json.reliable.webpubsub.azure.v1"
@@ -120,8 +121,8 @@ async def reliable_megabyte(server: EmulatorServer, clients: int) -> None:
     for _ in range(clients):
         ws = await websockets.connect(
             client_url(server, hub),
-            subprotocols=[RELIABLE],
-            max_size=4 * MIB,  # type: ignore[list-item]
+            subprotocols=[Subprotocol(RELIABLE)],
+            max_size=4 * MIB,
         )
         json.loads(await ws.recv())
         sockets.append(ws)

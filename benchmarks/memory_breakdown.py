@@ -75,8 +75,8 @@ def report(
             lines.append(f"  {size / connections:8,.0f}  {package}")
     lines += ["", f"largest {top} allocation sites (bytes, blocks per connection):"]
     for stat in growth[:top]:
-        size, blocks = stat.size_diff / connections, stat.count_diff / connections
-        lines.append(f"  {size:8,.0f}  {blocks:5.2f}")
+        per_size, per_blocks = stat.size_diff / connections, stat.count_diff / connections
+        lines.append(f"  {per_size:8,.0f}  {per_blocks:5.2f}")
         for frame in stat.traceback:
             source = linecache.getline(frame.filename, frame.lineno).strip()
             lines.append(f"      {_short(frame.filename)}:{frame.lineno}  {source[:80]}")
