@@ -105,7 +105,7 @@ def test_usage_errors_are_one_line_with_exit_code_2(cli, args: list[str], messag
     assert line.endswith(f"(see webpubsub {args[0]} --help)")
 
 
-def test_listen_without_the_emulator_extra_names_the_extra(
+def test_listen_without_the_client_extra_names_the_extra(
     webpubsub_connection_string: str,
 ) -> None:
     # Simulate an install without websockets: a None entry makes its import fail.
@@ -120,4 +120,5 @@ def test_listen_without_the_emulator_extra_names_the_extra(
         text=True,
         timeout=60,
     )
-    assert_one_line_error(result, "websockets", "webpubsub[emulator]")
+    # listen is a client of the service (webpubsub.client): the client extra installs it.
+    assert_one_line_error(result, "websockets", "webpubsub[client]")

@@ -105,6 +105,17 @@ def test_emulator_without_extra_is_a_one_line_error(bare_install: Path) -> None:
         assert "pip install 'webpubsub[emulator]'" in line
 
 
+def test_listen_without_the_client_extra_is_a_one_line_error(bare_install: Path) -> None:
+    connection_string = "Endpoint=http://127.0.0.1:9;AccessKey=unused-key;Version=1.0;"
+    result = _run(
+        bare_install, "-m", "webpubsub.cli", "listen", "--connection-string", connection_string
+    )
+    assert result.returncode == 1, result.stderr
+    (line,) = result.stderr.splitlines()
+    assert "pip install 'webpubsub[client]'" in line
+    assert "unused-key" not in line
+
+
 def test_wheel_holds_the_three_typed_packages_and_nothing_else(built_wheel: Path) -> None:
     with zipfile.ZipFile(built_wheel) as wheel:
         names = wheel.namelist()

@@ -1,7 +1,8 @@
 """One runner per subcommand: resolve settings, import what the command needs, run it.
 
-Commands that need the optional ``webpubsub[emulator]`` extra import it here, lazily, so the
-rest of the CLI works with the SDK's own dependencies only.
+Commands that need an optional extra (``emulator`` for the emulator, ``client`` for
+``listen``, both for the demo) import it here, lazily, so the rest of the CLI works with the
+SDK's own dependencies only, and a missing extra is a one-line error naming it.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import os
 import sys
 
 from webpubsub.cli import _settings
-from webpubsub.cli._errors import CliError, requires_emulator_extra
+from webpubsub.cli._errors import CliError, requires_extras
 
 EMULATOR_KEY_VARIABLE = "WEBPUBSUB_EMULATOR_ACCESS_KEY"
 MIN_ACCESS_KEY_BYTES = 32
@@ -23,7 +24,7 @@ def run_emulator(args: argparse.Namespace) -> int:
     The key is ``--access-key``, else ``$WEBPUBSUB_EMULATOR_ACCESS_KEY`` (which keeps it out
     of the process list), else the emulator's well-known dev key.
     """
-    with requires_emulator_extra("webpubsub emulator"):
+    with requires_extras("webpubsub emulator", "emulator"):
         from webpubsub_emulator import DEFAULT_ACCESS_KEY, serve
         from webpubsub_emulator.upstream import from_command_line
     try:
@@ -57,7 +58,7 @@ def run_emulator(args: argparse.Namespace) -> int:
 def run_demo(args: argparse.Namespace) -> int:
     """``webpubsub demo``: against the given service, or an in-process emulator."""
     # The demo imports the emulator only when it needs one, so the guard spans the whole run.
-    with requires_emulator_extra("webpubsub demo"):
+    with requires_extras("webpubsub demo", "emulator", "client"):
         from webpubsub.demo import run_demo
 
         return run_demo(_settings.optional_connection_string(args), _settings.hub(args))
@@ -102,7 +103,7 @@ def run_listen(args: argparse.Namespace) -> int:
             f"--mqtt-version {args.mqtt_version} applies only to --protocol mqtt, "
             f"not {args.subprotocol}"
         )
-    with requires_emulator_extra("webpubsub listen"):
+    with requires_extras("webpubsub listen", "client"):
         from webpubsub.cli._listen import listen
 
     listen(
@@ -120,7 +121,7 @@ def run_listen(args: argparse.Namespace) -> int:
 
 def _run_listen_mqtt(args: argparse.Namespace, connection_string: str) -> int:
     """``webpubsub listen --protocol mqtt``: act as an MQTT client until done."""
-    with requires_emulator_extra("webpubsub listen"):
+    with requires_extras("webpubsub listen", "client"):
         from webpubsub.cli._listen_mqtt import listen_mqtt
 
     listen_mqtt(

@@ -6,10 +6,11 @@ import re
 from collections.abc import Generator
 from contextlib import contextmanager
 
-EXTRA_INSTALL_HINT = "pip install 'webpubsub[emulator]'"
-
-# Packages that only the optional ``webpubsub[emulator]`` extra installs.
-_EXTRA_PACKAGES = frozenset({"websockets", "starlette", "uvicorn"})
+# Top-level import names of what each optional extra installs (protobuf imports as google).
+_EXTRA_PACKAGES = {
+    "emulator": frozenset({"websockets", "starlette", "uvicorn", "httptools", "google"}),
+    "client": frozenset({"websockets", "google"}),
+}
 
 _ACCESS_KEY = re.compile(r"accesskey\s*=\s*([^;]*)", re.IGNORECASE)
 
@@ -37,18 +38,20 @@ def redact(text: str, connection_string: str | None) -> str:
 
 
 @contextmanager
-def requires_emulator_extra(feature: str) -> Generator[None, None, None]:
-    """Turn the ImportError of a missing optional package into a CliError naming the extra.
+def requires_extras(feature: str, *extras: str) -> Generator[None, None, None]:
+    """Turn the ImportError of a package that ``extras`` install into a CliError naming the
+    install command.
 
-    ``feature`` names what the user asked for, e.g. ``"webpubsub listen"``.
+    ``feature`` names what the user asked for, e.g. ``"webpubsub listen"``; ``extras`` the
+    extras it needs, e.g. ``"client"``.
     """
     try:
         yield
     except ImportError as exc:
         package = (exc.name or "").partition(".")[0]
-        if package not in _EXTRA_PACKAGES:
+        if not any(package in _EXTRA_PACKAGES[extra] for extra in extras):
             raise
         raise CliError(
             f"{feature} needs the optional package '{package}', which is not installed; "
-            f"install the extra: {EXTRA_INSTALL_HINT}"
+            f"install the extra: pip install 'webpubsub[{','.join(extras)}]'"
         ) from None

@@ -16,5 +16,6 @@ def require_client_extra(module: str) -> None:
     if not found:
         raise ImportError(
             f"webpubsub.client needs the {module!r} package, which the client extra installs: "
-            f"{INSTALL_HINT}"
+            f"{INSTALL_HINT}",
+            name=module,
         )
